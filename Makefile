@@ -1,0 +1,47 @@
+# The README's commands. `make run` and `make test` work on a fresh clone.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 3978
+
+.PHONY: run chat test lint typecheck unit eval bench preview lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the bot on 127.0.0.1:3978 with the embedded SQLite store
+	$(BIN)/crosswalk db migrate
+	CROSSWALK_DEV_MODE=1 $(BIN)/crosswalk serve --host $(HOST) --port $(PORT)
+
+chat: $(STAMP)  ## talk to Crosswalk in the terminal
+	$(BIN)/crosswalk chat
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check dialogs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -W error -q
+
+test: lint typecheck unit  ## ruff, mypy (strict on dialogs/), pytest with warnings as errors
+
+bench: $(STAMP)  ## benchmarks with same-run baselines -> bench/results.json
+	$(BIN)/python -m bench
+
+preview: $(STAMP)  ## render example Teams cards to PNG (needs chromium and npm)
+	$(BIN)/python docs/preview/make_preview.py
+
+lock:  ## re-pin dependencies (needs uv)
+	uv pip compile pyproject.toml --extra dev -p 3.11 --no-header --no-annotate -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

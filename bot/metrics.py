@@ -1,0 +1,34 @@
+"""Prometheus metrics in the app's own registry (never the global one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.requests = Counter(
+            "crosswalk_http_requests", "HTTP requests", ["method", "route", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "crosswalk_http_request_seconds", "HTTP request latency", ["route"], registry=r,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self.turns = Counter("crosswalk_turns", "Turns handled", ["channel"], registry=r)
+        self.duplicates = Counter(
+            "crosswalk_duplicate_inbound", "Inbound events seen before", ["channel"], registry=r
+        )
+        self.abandoned = Counter(
+            "crosswalk_abandoned_claims",
+            "Inbound events claimed by a turn that never finished (not re-run)",
+            registry=r,
+        )
+        self.errors = Counter("crosswalk_errors", "Errors by where they happened", ["where"],
+                              registry=r)
+        self.in_flight = Gauge("crosswalk_turns_in_flight", "Turns running now", registry=r)

@@ -1,0 +1,1 @@
+"""The Slack edge: the only place that imports slack_bolt and slack_sdk."""

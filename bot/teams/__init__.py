@@ -1,0 +1,1 @@
+"""The Microsoft Teams edge: the only place that imports botbuilder."""

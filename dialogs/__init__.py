@@ -1,0 +1,1 @@
+"""Crosswalk core: channel-neutral messages, routing and dialogs."""
