@@ -14,7 +14,7 @@ from datetime import timedelta
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.compose import build_core, content_dir
+from bot.compose import Components, load_components
 from bot.logs import request_id
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -28,6 +28,7 @@ METRICS = web.AppKey("metrics", Metrics)
 STORE = web.AppKey("store", Store)
 RUNNER = web.AppKey("runner", TurnRunner)
 READINESS = web.AppKey("readiness", dict)
+COMPONENTS = web.AppKey("components", Components)
 
 CLAIM_RETENTION = timedelta(hours=24)
 PURGE_EVERY_S = 3600.0
@@ -128,9 +129,12 @@ async def metrics_view(request: web.Request) -> web.Response:
 
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
+    components = await asyncio.to_thread(load_components, settings)
+    app[COMPONENTS] = components
+    app[READINESS]["content"] = components.content_problem
     store = await Store.open(settings.database_url)
     app[STORE] = store
-    app[RUNNER] = TurnRunner(store, build_core(settings), app[METRICS])
+    app[RUNNER] = TurnRunner(store, components.core, app[METRICS])
     app[READINESS]["database"] = None
     purge = asyncio.create_task(_purge_claims(app))
     yield
@@ -160,22 +164,6 @@ async def _drain(app: web.Application) -> None:
             log.warning("shutting down with %d turns still running", left)
 
 
-def _check_content(app: web.Application) -> None:
-    from dialogs.content import load_content
-
-    try:
-        load_content(content_dir(app[SETTINGS]))
-    except Exception as exc:
-        app[READINESS]["content"] = f"content not loaded ({exc.__class__.__name__})"
-        log.error("content failed to load: %s", exc)
-    else:
-        app[READINESS]["content"] = None
-
-
-async def _load_content(app: web.Application) -> None:
-    await asyncio.to_thread(_check_content, app)
-
-
 def create_app(settings: Settings, metrics: Metrics | None = None) -> web.Application:
     """Build the whole server from settings; nothing happens until the app starts."""
     app = web.Application(middlewares=[observe], client_max_size=settings.max_body_bytes)
@@ -186,6 +174,5 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> web.Applic
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)
     app.cleanup_ctx.append(_store_ctx)
-    app.on_startup.append(_load_content)
     app.on_shutdown.append(_drain)
     return app

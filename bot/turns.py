@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.metrics import Metrics
 from bot.store import Claim, Store
-from dialogs.messages import Inbound, Outbound, Text
+from dialogs.messages import Inbound, Reply, Text
 from dialogs.router import Core
 from dialogs.turn import TurnContext
 
@@ -31,7 +31,7 @@ def utcnow() -> datetime:
 
 @dataclass
 class TurnResult:
-    replies: list[Outbound]
+    replies: list[Reply]
     duplicate: bool = False
     failed: bool = False
 

@@ -259,3 +259,30 @@ Outbound = Text | Choices | Form | Card
 def fallback_text(message: Outbound) -> str:
     """Plain-text form of any outbound message."""
     return message.fallback_text()
+
+
+PostTarget = Literal["direct", "thread", "channel"]
+
+
+@dataclass(frozen=True)
+class Post:
+    """Messages the core wants delivered somewhere other than a plain reply here.
+
+    ``direct``: a 1:1 chat with the sender (the interview started in a channel). ``thread``: a new
+    thread in the current channel (a posted plan, a nudge). ``channel``: another channel the user
+    named in ``channel_ref``. The edge does the platform work; when it cannot (no permission, bot
+    not a member, 1:1 refused), it replies here with ``fallback`` and the reason.
+    """
+
+    target: PostTarget
+    messages: tuple[Outbound, ...]
+    channel_ref: str = ""
+    fallback: tuple[Outbound, ...] = ()
+    note: Outbound | None = None  # a short note for the current conversation when it succeeds
+    record: str = ""  # what the post is ("plan:7"), so the runtime can record where it went
+
+    def fallback_text(self) -> str:
+        return "\n\n".join(m.fallback_text() for m in self.messages)
+
+
+Reply = Outbound | Post

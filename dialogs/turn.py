@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from dialogs.commands import Command
-from dialogs.messages import FormSubmit, Inbound, Outbound, Press
+from dialogs.messages import FormSubmit, Inbound, Press, Reply
 from dialogs.state import ConversationState
 
 
@@ -39,7 +39,7 @@ class TurnContext:
         return self.event.sender.user_id
 
 
-Replies = list[Outbound]
+Replies = list[Reply]
 
 
 class Feature(Protocol):
@@ -81,5 +81,5 @@ class Answerer(Protocol):
     async def answer(self, ctx: TurnContext, question: str) -> Replies: ...
 
 
-def as_list(replies: Sequence[Outbound]) -> Replies:
+def as_list(replies: Sequence[Reply]) -> Replies:
     return list(replies)

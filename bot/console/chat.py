@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TextIO
 
-from bot.compose import build_core
+from bot.compose import load_components
 from bot.settings import Settings
 from bot.store import Store
 from bot.turns import TurnRunner
@@ -21,6 +21,8 @@ from dialogs.messages import (
     Joined,
     Origin,
     Outbound,
+    Post,
+    Reply,
     Press,
     Sender,
     TextMessage,
@@ -36,7 +38,7 @@ class Pressables:
     choices: Choices | None = None
     actions: list[tuple[str, Press]] = field(default_factory=list)
 
-    def remember(self, replies: list[Outbound]) -> None:
+    def remember(self, replies: list[Reply]) -> None:
         for message in replies:
             if isinstance(message, Choices):
                 self.choices = message
@@ -92,13 +94,23 @@ async def chat(
     """Run the console until end of input; returns an exit code."""
     interactive = stdin.isatty() if interactive is None else interactive
     store = await Store.open(settings.database_url)
-    runner = TurnRunner(store, build_core(settings))
+    components = await asyncio.to_thread(load_components, settings)
+    if components.content_problem:
+        stdout.write(f"Warning: {components.content_problem}; answers are limited.\n")
+    runner = TurnRunner(store, components.core)
     origin = Origin("console", org, conversation_id=f"console:{user}", is_direct=True)
     sender = Sender(user_id=user, display_name=user, platform_user_id=user)
     pressables = Pressables()
 
-    def show(replies: list[Outbound]) -> None:
+    def show(replies: list[Reply]) -> None:
         for message in replies:
+            if isinstance(message, Post):
+                where = {"direct": "a direct chat", "thread": "a new thread in this channel",
+                         "channel": f"channel {message.channel_ref}"}[message.target]
+                stdout.write(f"(In Teams or Slack this goes to {where}.)\n\n")
+                for inner in message.messages:
+                    stdout.write(_render(inner).rstrip() + "\n\n")
+                continue
             stdout.write(_render(message).rstrip() + "\n\n")
         stdout.flush()
         pressables.remember(replies)

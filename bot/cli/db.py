@@ -1,0 +1,35 @@
+"""``crosswalk db``: database maintenance."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import fail, load, run_async
+
+
+@click.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("migrate")
+def migrate() -> None:
+    """Apply pending migrations."""
+    from bot.store import DatabaseUrlError, Store
+
+    settings = load()
+
+    async def run() -> int:
+        store = await Store.open(settings.database_url, migrate_now=False)
+        try:
+            return await store.migrate()
+        finally:
+            await store.close()
+
+    try:
+        applied = run_async(run())
+    except DatabaseUrlError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot open the database: {exc.strerror or exc}")
+    click.echo(f"applied {applied} migration(s)" if applied else "database is up to date")
