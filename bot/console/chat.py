@@ -22,8 +22,8 @@ from dialogs.messages import (
     Origin,
     Outbound,
     Post,
-    Reply,
     Press,
+    Reply,
     Sender,
     TextMessage,
 )
