@@ -70,14 +70,13 @@ class TurnRunner:
                 await tx.save_state(ctx.state, by=event.sender.user_id)
                 if reference is not None:
                     await tx.save_reference(reference, by=event.sender.user_id)
+                await tx.complete_inbound(event.inbound_id)
         except Exception:
             self.metrics.errors.labels("turn").inc()
             log.exception("turn failed for inbound %s (%s)", event.inbound_id, origin.channel)
             return TurnResult([Text(SORRY)], failed=True)
         finally:
             self.metrics.in_flight.dec()
-        await self.store.complete_inbound(origin.channel, origin.org_id, event.inbound_id,
-                                          self.clock())
         return TurnResult(replies)
 
     def track(self, coro: Any) -> asyncio.Task[Any]:

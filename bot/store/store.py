@@ -86,6 +86,14 @@ class TurnTx:
             self.org_id, self.origin.channel, self.origin.conversation_id,
         )
 
+    async def complete_inbound(self, inbound_id: str) -> None:
+        """Mark the inbound id handled, in the same transaction as the turn's changes."""
+        await self.conn.execute(
+            "UPDATE inbound_claims SET completed_at = ?"
+            " WHERE channel = ? AND org_id = ? AND inbound_id = ?",
+            self.now, self.origin.channel, self.org_id, inbound_id,
+        )
+
     async def save_reference(self, reference: dict[str, Any], by: str) -> None:
         await self.conn.execute(
             "UPDATE conversations SET reference = ?, updated_at = ?, updated_by = ?"
