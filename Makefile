@@ -37,7 +37,8 @@ test: lint typecheck unit  ## ruff, mypy (strict on dialogs/), pytest with warni
 bench: $(STAMP)  ## benchmarks with same-run baselines -> bench/results.json
 	$(BIN)/python -m bench
 
-preview: $(STAMP)  ## render example Teams cards to PNG (needs chromium and npm)
+preview: $(STAMP)  ## render example Teams cards to PNG (needs Debian chromium and npm)
+	test -d docs/preview/node_modules || npm ci --prefix docs/preview --no-audit --no-fund
 	$(BIN)/python docs/preview/make_preview.py
 
 lock:  ## re-pin dependencies (needs uv)

@@ -38,22 +38,32 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("edit", "interview", "edit", "Review the answers and pick one to change."),
     CommandSpec("restart", "interview", "restart", "Start the interview again from the top."),
     CommandSpec("plan", "plan", "plan", "Show the alignment plan here."),
-    CommandSpec("post plan", "plan", "post plan [#channel]", "Post the plan summary to a channel.",
-                "optional"),
+    CommandSpec(
+        "post plan",
+        "plan",
+        "post plan [#channel]",
+        "Post the plan summary to a channel.",
+        "optional",
+    ),
     CommandSpec("done", "plan", "done <n|id>", "Mark an action done.", "required"),
     CommandSpec("start", "plan", "start <n|id>", "Mark an action in progress.", "required"),
     CommandSpec("drop", "plan", "drop <n|id>", "Skip an action.", "required"),
     CommandSpec("reopen", "plan", "reopen <n|id>", "Reopen an action.", "required"),
     CommandSpec("snooze", "plan", "snooze <n|id>", "Snooze an action for a week.", "required"),
-    CommandSpec("subscribe", "nudges", "subscribe [weekly on <day> <HH:MM> <Area/City>]",
-                "Weekly nudges in this channel.", "optional"),
+    CommandSpec(
+        "subscribe",
+        "nudges",
+        "subscribe [weekly on <day> <HH:MM> <Area/City>]",
+        "Weekly nudges in this channel.",
+        "optional",
+    ),
     CommandSpec("unsubscribe", "nudges", "unsubscribe", "Stop weekly nudges here."),
-    CommandSpec("pause nudges", "nudges", "pause nudges [until <date>]", "Pause nudges.",
-                "optional"),
+    CommandSpec(
+        "pause nudges", "nudges", "pause nudges [until <date>]", "Pause nudges.", "optional"
+    ),
     CommandSpec("resume nudges", "nudges", "resume nudges", "Resume paused nudges."),
     CommandSpec("nudge now", "nudges", "nudge now", "Send this week's nudge now."),
-    CommandSpec("ask", "qa", "ask <question>", "Ask about FinOps and your frameworks.",
-                "required"),
+    CommandSpec("ask", "qa", "ask <question>", "Ask about FinOps and your frameworks.", "required"),
 )
 
 BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}

@@ -15,7 +15,15 @@ Maturity = Literal["crawl", "walk", "run", "unknown"]
 MATURITIES: tuple[Maturity, ...] = ("crawl", "walk", "run", "unknown")
 
 DISCIPLINES: tuple[str, ...] = (
-    "itfm", "itam", "sam", "itsm", "security", "sustainability", "ea", "devops", "procurement",
+    "itfm",
+    "itam",
+    "sam",
+    "itsm",
+    "security",
+    "sustainability",
+    "ea",
+    "devops",
+    "procurement",
 )
 
 # Priority ids the interview offers and the plan's actions are tagged with; free text is allowed.

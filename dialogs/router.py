@@ -22,9 +22,7 @@ WELCOME = (
 STALE = "That button belongs to a message that is out of date, so I changed nothing."
 NOTHING_TO_CANCEL = "There is nothing in progress to cancel."
 COMING_SOON = "`{name}` is coming soon. Here is what works today:"
-NO_ANSWERS = (
-    "I can't answer questions yet: the question-answering part is coming soon."
-)
+NO_ANSWERS = "I can't answer questions yet: the question-answering part is coming soon."
 
 
 class Core:
@@ -82,8 +80,12 @@ class Core:
             return await step.not_understood(ctx, text)
         if cmd is not None:
             if cmd.name in NAVIGATION:
-                return [Text(f"`{cmd.name}` works during the interview. Type `interview` to "
-                             "start or resume it.")]
+                return [
+                    Text(
+                        f"`{cmd.name}` works during the interview. Type `interview` to "
+                        "start or resume it."
+                    )
+                ]
             return await self._command(ctx, cmd)
         return await self._question(ctx, text)
 

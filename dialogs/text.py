@@ -95,21 +95,28 @@ _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w\\])_(.+?)_(?!\w)")
 _CODE = re.compile(r"`([^`]+)`")
+_HOLE_OPEN, _HOLE_CLOSE = "\ue002", "\ue003"
+_HOLE = re.compile(f"{_HOLE_OPEN}(\\d+){_HOLE_CLOSE}")
 
 
 def strip_markdown(markdown: str, *, show_urls: bool = True) -> str:
-    """Plain text: markup removed, links as ``title (url)``, user text verbatim."""
-    out: list[str] = []
-    for seg in segments(markdown):
-        if seg.kind == "user":
-            out.append(seg.text)
-            continue
-        text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if show_urls else m[1], seg.text)
-        text = _BOLD.sub(r"\1", text)
-        text = _ITALIC.sub(r"\1", text)
-        text = _CODE.sub(r"\1", text)
-        out.append(text)
-    return "".join(out)
+    """Plain text: markup removed, links as ``title (url)``, user text verbatim.
+
+    User runs are replaced by placeholders while markup is stripped, so markup around them
+    (``**`` + user text + ``**``) goes too and nothing inside them is touched.
+    """
+    held: list[str] = []
+
+    def hold(text: str) -> str:
+        held.append(text)
+        return f"{_HOLE_OPEN}{len(held) - 1}{_HOLE_CLOSE}"
+
+    text = "".join(s.text if s.kind == "md" else hold(s.text) for s in segments(markdown))
+    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})" if show_urls else m[1], text)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    return _HOLE.sub(lambda m: held[int(m[1])], text)
 
 
 def truncate(value: str, limit: int, ellipsis: str = "…") -> str:
