@@ -25,6 +25,10 @@ DISCIPLINES: tuple[str, ...] = (
     "devops",
     "procurement",
 )
+# A discipline the org runs that is none of the nine; its ``name`` says what the org calls it.
+# Code that looks disciplines up in the content store skips it (it has no articles).
+OTHER = "other"
+DISCIPLINE_KEYS: tuple[str, ...] = (*DISCIPLINES, OTHER)
 
 # Priority ids the interview offers and the plan's actions are tagged with; free text is allowed.
 PRIORITIES: dict[str, str] = {
@@ -52,6 +56,7 @@ class DisciplineProfile(BaseModel):
     tools: list[Short] = Field(default_factory=list, max_length=30)
     owner: Short = ""
     pain: Short = ""
+    name: Short = ""  # only for "other": what the organisation calls the discipline
 
 
 class Profile(BaseModel):
@@ -72,11 +77,15 @@ class Profile(BaseModel):
     def _known_disciplines(
         cls, value: dict[str, DisciplineProfile]
     ) -> dict[str, DisciplineProfile]:
-        unknown = sorted(set(value) - set(DISCIPLINES))
+        unknown = sorted(set(value) - set(DISCIPLINE_KEYS))
         if unknown:
             raise ValueError(
-                f"unknown discipline id(s): {', '.join(unknown)}; known: {', '.join(DISCIPLINES)}"
+                f"unknown discipline id(s): {', '.join(unknown)}; "
+                f"known: {', '.join(DISCIPLINE_KEYS)}"
             )
+        for key, item in value.items():
+            if item.name and key != OTHER:
+                raise ValueError(f"{key}: 'name' is only for the '{OTHER}' discipline")
         return value
 
     def stripped(self) -> Profile:
