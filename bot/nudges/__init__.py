@@ -1,0 +1,1 @@
+"""The nudge scheduler: durable deliveries, platform senders, and the app hook."""
