@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 3978
 
-.PHONY: run chat test lint typecheck unit eval bench preview lock clean
+.PHONY: run chat test lint typecheck content-check unit eval bench preview lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,7 +32,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -W error -q
 
-test: lint typecheck unit  ## ruff, mypy (strict on dialogs/), pytest with warnings as errors
+content-check: $(STAMP)
+	$(BIN)/crosswalk content check
+
+eval: $(STAMP)  ## Q&A evaluation: top-1, top-3 and abstention on dev and test
+	$(BIN)/python tests/qa/eval_report.py
+
+test: lint typecheck content-check unit  ## ruff, mypy (strict on dialogs/), content check, pytest -W error
 
 bench: $(STAMP)  ## benchmarks with same-run baselines -> bench/results.json
 	$(BIN)/python -m bench

@@ -20,6 +20,8 @@ from bench.report import plot, table, update_readme
 MODULES: dict[str, str] = {
     "store": "bench.store",
     "startup": "bench.startup",
+    "qa": "bench.qa",
+    "nudges": "bench.nudges",
 }
 
 

@@ -175,4 +175,13 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> web.Applic
     app.router.add_get("/metrics", metrics_view)
     app.cleanup_ctx.append(_store_ctx)
     app.on_shutdown.append(_drain)
+    from bot.slack.routes import add_slack_routes  # here, so `crosswalk ask` never loads Bolt
+
+    add_slack_routes(app)
+    from bot.teams.routes import add_teams_routes  # botbuilder loads only if Teams is on
+
+    add_teams_routes(app)
+    from bot.nudges.runtime import scheduler_ctx  # issue 10: after the store and both edges
+
+    app.cleanup_ctx.append(scheduler_ctx)
     return app

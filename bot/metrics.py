@@ -32,3 +32,24 @@ class Metrics:
         self.errors = Counter("crosswalk_errors", "Errors by where they happened", ["where"],
                               registry=r)
         self.in_flight = Gauge("crosswalk_turns_in_flight", "Turns running now", registry=r)
+        # ---- nudges (issue 10)
+        self.nudges_due = Counter("crosswalk_nudges_due", "Nudge deliveries enqueued", registry=r)
+        self.nudges_late = Counter(
+            "crosswalk_nudges_late", "Nudges enqueued late (catch-up after downtime)", registry=r
+        )
+        self.nudges_missed = Counter(
+            "crosswalk_nudges_missed", "Nudges older than the catch-up window", registry=r
+        )
+        self.nudges_sent = Counter("crosswalk_nudges_sent", "Nudges sent", ["channel"],
+                                   registry=r)
+        self.nudges_failed = Counter("crosswalk_nudges_failed", "Nudges failed for good",
+                                     ["channel"], registry=r)
+        self.nudges_unknown = Counter(
+            "crosswalk_nudges_unknown", "Nudges whose outcome is unknown (never resent)",
+            registry=r,
+        )
+        self.nudges_retried = Counter("crosswalk_nudges_retried", "Nudge retries", registry=r)
+        self.nudge_lag = Histogram(
+            "crosswalk_nudge_delivery_lag_seconds", "Scheduled run to sent", registry=r,
+            buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600, 4 * 3600, 12 * 3600),
+        )

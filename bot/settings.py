@@ -23,7 +23,9 @@ def _env(*names: str) -> AliasChoices:
 class Settings(BaseSettings):
     """Every variable is documented in the README's configuration table."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+    model_config = SettingsConfigDict(
+        extra="ignore", populate_by_name=True, frozen=True, hide_input_in_errors=True
+    )
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL, validation_alias=_env("CROSSWALK_DATABASE_URL")
@@ -40,7 +42,7 @@ class Settings(BaseSettings):
         256 * 1024, ge=1024, validation_alias=_env("CROSSWALK_MAX_BODY_BYTES")
     )
     body_timeout: float = Field(10.0, gt=0, validation_alias=_env("CROSSWALK_BODY_TIMEOUT"))
-    qa_threshold: float = Field(0.35, ge=0, le=1, validation_alias=_env("CROSSWALK_QA_THRESHOLD"))
+    qa_threshold: float = Field(0.4, ge=0, le=1, validation_alias=_env("CROSSWALK_QA_THRESHOLD"))
 
     microsoft_app_id: str = Field(
         "", validation_alias=_env("MICROSOFT_APP_ID", "MicrosoftAppId")
@@ -64,6 +66,10 @@ class Settings(BaseSettings):
         SecretStr(""), validation_alias=_env("SLACK_CLIENT_SECRET")
     )
     slack_api_url: str = Field(DEFAULT_SLACK_API_URL, validation_alias=_env("SLACK_API_URL"))
+    slack_app_token: SecretStr = Field(SecretStr(""), validation_alias=_env("SLACK_APP_TOKEN"))
+    encryption_key: SecretStr = Field(
+        SecretStr(""), validation_alias=_env("CROSSWALK_ENCRYPTION_KEY")
+    )
 
     @field_validator("microsoft_app_type", mode="before")
     @classmethod
@@ -76,6 +82,30 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("SLACK_API_URL must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _encryption_key(cls, value: SecretStr) -> SecretStr:
+        """One or more Fernet keys, comma-separated: the first encrypts, all decrypt."""
+        if value.get_secret_value():
+            from cryptography.fernet import Fernet
+
+            try:
+                for key in value.get_secret_value().split(","):
+                    Fernet(key.strip())
+            except ValueError:
+                raise ValueError(
+                    "CROSSWALK_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes),"
+                    " comma-separated"
+                ) from None
+        return value
 
     # ------------------------------------------------------------------ derived
 
@@ -96,6 +126,8 @@ class Settings(BaseSettings):
         """Which channels are configured, for the start-up banner."""
         teams = "on" if self.teams_configured else ("dev mode" if self.dev_mode else "off")
         slack = "on" if self.slack_configured else "off"
+        if self.slack_app_token.get_secret_value():
+            slack = "on + socket mode" if self.slack_configured else "socket mode"
         return {"console": "on", "teams": teams, "slack": slack}
 
     def validate_for_serve(self) -> None:
@@ -115,12 +147,20 @@ class Settings(BaseSettings):
             )
         if self.slack_client_id and not self.slack_client_secret.get_secret_value():
             raise SettingsError("SLACK_CLIENT_SECRET is required with SLACK_CLIENT_ID")
+        slack_wanted = self.slack_configured or self.slack_app_token.get_secret_value()
+        if slack_wanted and not (self.slack_bot_token.get_secret_value() or self.slack_client_id):
+            raise SettingsError(
+                "Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SLACK_CLIENT_SECRET"
+                " (distribution)"
+            )
 
     def secret_values(self) -> list[str]:
         """Every secret's value, for the log redaction filter."""
         secrets = [self.microsoft_app_password, self.slack_signing_secret, self.slack_bot_token,
-                   self.slack_client_secret]
-        return [s.get_secret_value() for s in secrets if len(s.get_secret_value()) >= 4]
+                   self.slack_client_secret, self.slack_app_token, self.encryption_key]
+        values = [s.get_secret_value() for s in secrets]
+        values += [k.strip() for k in self.encryption_key.get_secret_value().split(",")]
+        return [v for v in values if len(v) >= 4]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.metrics import Metrics
 from bot.store import Claim, Store
-from dialogs.messages import Inbound, Reply, Text
+from dialogs.messages import Inbound, Origin, Post, Reply, Sender, Text
 from dialogs.router import Core
 from dialogs.turn import TurnContext
 
@@ -23,6 +23,7 @@ SORRY = (
 )
 
 Clock = Callable[[], datetime]
+PostHook = Callable[..., Awaitable[None]]  # TurnRunner.post_delivered
 
 
 def utcnow() -> datetime:
@@ -78,6 +79,42 @@ class TurnRunner:
         finally:
             self.metrics.in_flight.dec()
         return TurnResult(replies)
+
+    async def post_delivered(
+        self,
+        post: Post,
+        origin: Origin,
+        user_id: str,
+        *,
+        ok: bool,
+        target_conversation: str = "",
+        message_id: str = "",
+        reason: str = "",
+    ) -> None:
+        """Record what a ``Post`` became, once the edge has tried to deliver it.
+
+        A plan posting is confirmed or marked failed. An interview moved to a direct chat makes
+        that chat's state point at the interview, so typed answers there reach it.
+        """
+        from bot.store.plan import plan_repo
+
+        if not post.record:
+            return
+        now = self.clock()
+        try:
+            if post.record.startswith("plan:"):
+                async with plan_repo(self.store, write=True) as repo:
+                    await repo.confirm_posting(origin.org_id, post.record, ok=ok, now=now,
+                                               message_id=message_id, reason=reason)
+            elif post.record.startswith("interview:") and ok and target_conversation:
+                direct = Origin(origin.channel, origin.org_id, target_conversation,
+                                is_direct=True)
+                async with self.store.turn(direct, Sender(user_id), now) as tx:
+                    tx.state.active = post.record
+                    await tx.save_state(tx.state, by=user_id)
+        except Exception:
+            self.metrics.errors.labels("post_record").inc()
+            log.exception("recording the delivery of %s failed", post.record)
 
     def track(self, coro: Any) -> asyncio.Task[Any]:
         """Run slow work after an acknowledgement; shutdown waits for it."""

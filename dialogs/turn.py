@@ -5,19 +5,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from dialogs.commands import Command
 from dialogs.messages import FormSubmit, Inbound, Press, Reply
 from dialogs.state import ConversationState
 
+if TYPE_CHECKING:
+    from dialogs.interview.ports import InterviewData
+    from dialogs.nudges.ports import NudgeData
+    from dialogs.plan.ports import PlanData
+    from dialogs.qa.ports import QaLog
+
 
 class TurnData(Protocol):
     """Storage reachable from a turn, inside the turn's transaction.
 
-    Each feature declares the narrower protocol it needs (``dialogs.ports``); the runtime's
-    transaction object implements all of them.
+    Each feature declares the narrower protocol it needs in its own ``ports`` module; the
+    runtime's transaction object implements all of them. Members are read-only properties so an
+    implementation may hold a more specific type.
     """
+
+    @property
+    def nudges(self) -> NudgeData:
+        """Subscriptions, deliveries and the plan as the nudges see it."""
+
+    @property
+    def interview(self) -> InterviewData:
+        """Interview sessions and profile versions."""
+
+    @property
+    def qa(self) -> QaLog:
+        """Content gaps and answer feedback."""
+
+    @property
+    def plans(self) -> PlanData:
+        """Plan versions, action statuses and postings."""
 
 
 @dataclass

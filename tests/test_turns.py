@@ -88,3 +88,20 @@ async def test_drain_waits_for_tracked_work(store: Store) -> None:
 
     runner.track(slow())
     assert await runner.drain(wait_s=5) == 0 and done.is_set()
+
+
+async def test_an_interview_moved_to_a_direct_chat_owns_that_chat(store: Store) -> None:
+    from dialogs.messages import Post
+
+    runner = TurnRunner(store, CountingCore())  # type: ignore[arg-type]
+    post = Post("direct", (Text("Q1"),), record="interview:7")
+    channel = Origin("slack", "T1", "C1", is_direct=False)
+    await runner.post_delivered(post, channel, "U1", ok=True, target_conversation="D9")
+    assert (await store.load_state("T1", "slack", "D9")).active == "interview:7"
+    # a failed delivery, or a post without a record, changes nothing
+    await runner.post_delivered(Post("direct", (), record="interview:8"), channel, "U1",
+                                ok=False, target_conversation="D8")
+    await runner.post_delivered(Post("direct", ()), channel, "U1", ok=True,
+                                target_conversation="D7")
+    assert await store.get_conversation("T1", "slack", "D8") is None
+    assert await store.get_conversation("T1", "slack", "D7") is None

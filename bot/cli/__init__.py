@@ -16,6 +16,14 @@ COMMANDS: dict[str, str] = {
     "serve": "bot.cli.serve:serve",
     "chat": "bot.cli.chat:chat",
     "db": "bot.cli.db:db",
+    "ask": "bot.cli.ask:ask",
+    "content": "bot.cli.content:content",
+    "nudges": "bot.cli.nudges:nudges",
+    "profile": "bot.cli.profile:profile",  # issue 6
+    "interview": "bot.cli.interview:interview",  # issue 6
+    "plan": "bot.cli.plan:plan",  # issue 7
+    "slack-manifest": "bot.cli.slack_manifest:slack_manifest",  # issue 9
+    "manifest": "bot.cli.manifest:manifest",  # issue 8
 }
 
 

@@ -39,6 +39,10 @@ class Pressables:
     actions: list[tuple[str, Press]] = field(default_factory=list)
 
     def remember(self, replies: list[Reply]) -> None:
+        """Keep only the options of this turn's last question; anything else forgets them."""
+        if not replies:
+            return
+        self.choices = None
         for message in replies:
             if isinstance(message, Choices):
                 self.choices = message

@@ -114,7 +114,17 @@ class SqliteConn:
         self.raw = raw
 
     async def _run(self, fn: Any, *args: Any) -> Any:
-        return await asyncio.to_thread(fn, *args)
+        """Run a statement in a worker thread; a cancelled caller still waits for it to end.
+
+        Otherwise the connection would go back to the pool (or be closed) while its thread is
+        still inside SQLite.
+        """
+        work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await asyncio.wait([work])
+            raise
 
     def _execute(self, sql: str, args: Sequence[Any]) -> int:
         return self.raw.execute(sql, tuple(args)).rowcount
@@ -126,6 +136,13 @@ class SqliteConn:
 
     async def execute(self, sql: str, *args: Any) -> int:
         return int(await self._run(self._execute, sql, args))
+
+    def _rollback(self) -> None:
+        if self.raw.in_transaction:
+            self.raw.execute("ROLLBACK")
+
+    async def rollback_if_open(self) -> None:
+        await self._run(self._rollback)
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         rows: list[Row] = await self._run(self._fetch, sql, args)
@@ -182,18 +199,23 @@ class SqliteBackend:
 
     @asynccontextmanager
     async def _conn(self, begin: str | None) -> AsyncIterator[SqliteConn]:
+        """A pooled connection, in a transaction when ``begin`` is given.
+
+        Whatever goes wrong (an error, a cancelled caller, even during ``BEGIN`` or ``COMMIT``),
+        the connection goes back to the pool with no transaction open.
+        """
         conn = await self._pool.get()
         try:
             if begin is None:
                 yield conn
                 return
-            await conn.execute(begin)
             try:
+                await conn.execute(begin)
                 yield conn
+                await conn.execute("COMMIT")
             except BaseException:
-                await asyncio.shield(conn.execute("ROLLBACK"))
+                await conn.rollback_if_open()
                 raise
-            await conn.execute("COMMIT")
         finally:
             self._pool.put_nowait(conn)
 
@@ -219,7 +241,13 @@ class SqliteBackend:
         async with self.raw() as conn:
             await conn.fetchval("SELECT 1")
 
-    async def close(self) -> None:
+    async def close(self, wait_s: float = 10.0) -> None:
+        """Close every connection, first waiting for those in use to come back."""
+        for _ in range(len(self._all)):
+            try:
+                await asyncio.wait_for(self._pool.get(), timeout=wait_s)
+            except TimeoutError:
+                break
         for conn in self._all:
             await asyncio.to_thread(conn.raw.close)
         self._all.clear()

@@ -66,6 +66,23 @@ class TurnTx:
         self.now = now
         self.state = ConversationState()
         self._revision = 0
+        # ---- nudges (issue 10): the core's NudgeData over this transaction
+        from bot.store.nudges import nudge_repo
+        from dialogs.nudges.ports import NudgeData
+
+        self.nudges: NudgeData = nudge_repo(conn)
+        # ---- Q&A (issue 5): content gaps and answer feedback (the core's QaLog)
+        from bot.store.qa import QaRepo
+
+        self.qa = QaRepo(conn, origin)
+        # ---- interview (issue 6): sessions and profile versions (the core's InterviewData)
+        from bot.store.interview import InterviewRepo
+
+        self.interview = InterviewRepo(conn, origin.org_id, now)
+        # ---- plan (issue 7): plan versions, action statuses, postings (the core's PlanData)
+        from bot.store.plan import PlanRepo
+
+        self.plans = PlanRepo(conn)
 
     async def _load(self, for_update: str) -> None:
         row = await self.conn.fetchrow(
