@@ -19,6 +19,7 @@ from bot.logs import request_id
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
+from bot.throttle import throttle_for
 from bot.turns import TurnRunner, utcnow
 
 log = logging.getLogger("crosswalk.app")
@@ -134,7 +135,7 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     app[READINESS]["content"] = components.content_problem
     store = await Store.open(settings.database_url)
     app[STORE] = store
-    app[RUNNER] = TurnRunner(store, components.core, app[METRICS])
+    app[RUNNER] = TurnRunner(store, components.core, app[METRICS], throttle=throttle_for(settings))
     app[READINESS]["database"] = None
     purge = asyncio.create_task(_purge_claims(app))
     yield
@@ -184,4 +185,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None) -> web.Applic
     from bot.nudges.runtime import scheduler_ctx  # issue 10: after the store and both edges
 
     app.cleanup_ctx.append(scheduler_ctx)
+    from bot.retention import retention_ctx  # issue 12: gaps and feedback expire
+
+    app.cleanup_ctx.append(retention_ctx)
     return app

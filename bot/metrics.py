@@ -32,6 +32,10 @@ class Metrics:
         self.errors = Counter("crosswalk_errors", "Errors by where they happened", ["where"],
                               registry=r)
         self.in_flight = Gauge("crosswalk_turns_in_flight", "Turns running now", registry=r)
+        self.throttled = Counter(  # issue 12
+            "crosswalk_turns_throttled", "Turns not run: over the per-org or per-user limit",
+            ["channel"], registry=r,
+        )
         # ---- nudges (issue 10)
         self.nudges_due = Counter("crosswalk_nudges_due", "Nudge deliveries enqueued", registry=r)
         self.nudges_late = Counter(

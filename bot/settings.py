@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     )
     body_timeout: float = Field(10.0, gt=0, validation_alias=_env("CROSSWALK_BODY_TIMEOUT"))
     qa_threshold: float = Field(0.4, ge=0, le=1, validation_alias=_env("CROSSWALK_QA_THRESHOLD"))
+    # ---- issue 12: throttling of inbound turns and retention of content gaps and feedback
+    throttle_user_per_minute: float = Field(
+        30.0, ge=0, validation_alias=_env("CROSSWALK_THROTTLE_USER_PER_MINUTE")
+    )
+    throttle_user_burst: int = Field(
+        15, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_USER_BURST")
+    )
+    throttle_org_per_minute: float = Field(
+        600.0, ge=0, validation_alias=_env("CROSSWALK_THROTTLE_ORG_PER_MINUTE")
+    )
+    throttle_org_burst: int = Field(
+        120, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_ORG_BURST")
+    )
+    qa_retention_days: int = Field(
+        90, ge=1, le=90, validation_alias=_env("CROSSWALK_QA_RETENTION_DAYS")
+    )
 
     microsoft_app_id: str = Field(
         "", validation_alias=_env("MICROSOFT_APP_ID", "MicrosoftAppId")

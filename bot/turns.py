@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.metrics import Metrics
 from bot.store import Claim, Store
-from dialogs.messages import Inbound, Origin, Post, Reply, Sender, Text
+from bot.throttle import Throttle, notice
+from dialogs.messages import Inbound, Joined, Origin, Post, Reply, Sender, Text
 from dialogs.router import Core
 from dialogs.turn import TurnContext
 
@@ -35,22 +36,33 @@ class TurnResult:
     replies: list[Reply]
     duplicate: bool = False
     failed: bool = False
+    throttled: bool = False  # not run (issue 12); ``replies`` holds the notice, if one is due
 
 
 class TurnRunner:
     """Runs turns for every channel and tracks them so shutdown can wait."""
 
     def __init__(
-        self, store: Store, core: Core, metrics: Metrics | None = None, clock: Clock = utcnow
+        self, store: Store, core: Core, metrics: Metrics | None = None, clock: Clock = utcnow,
+        throttle: Throttle | None = None,
     ) -> None:
         self.store = store
         self.core = core
         self.metrics = metrics or Metrics()
         self.clock = clock
+        self.throttle = throttle  # the server's (issue 12); the console and CLI have none
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     async def run(self, event: Inbound, reference: dict[str, Any] | None = None) -> TurnResult:
         origin = event.origin
+        if self.throttle is not None and not isinstance(event, Joined):
+            verdict = self.throttle.check(origin.org_id, event.sender.user_id)
+            if not verdict.allowed:
+                self.metrics.throttled.labels(origin.channel).inc()
+                log.info("turn throttled for %.1fs (inbound %s)", verdict.retry_after,
+                         event.inbound_id)
+                replies: list[Reply] = [notice(verdict.retry_after)] if verdict.notify else []
+                return TurnResult(replies, throttled=True)
         now = self.clock()
         claim = await self.store.claim_inbound(origin.channel, origin.org_id, event.inbound_id, now)
         if claim is not Claim.CLAIMED:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "plan": "bot.cli.plan:plan",  # issue 7
     "slack-manifest": "bot.cli.slack_manifest:slack_manifest",  # issue 9
     "manifest": "bot.cli.manifest:manifest",  # issue 8
+    "org": "bot.cli.org:org",  # issue 12
 }
 
 

@@ -79,7 +79,8 @@ def stats(org: str | None, fmt: str, as_json: bool) -> None:
 
 @content.command("gaps")
 @click.option("--days", type=click.IntRange(1, 90), default=30, show_default=True,
-              help="Only questions asked in the last DAYS days (gaps are kept 90 days).")
+              help="Only questions asked in the last DAYS days (gaps are kept "
+              "CROSSWALK_QA_RETENTION_DAYS, at most 90).")
 @click.option("--org", help="One organisation only.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
 @format_options
@@ -121,6 +122,41 @@ def gaps(days: int, org: str | None, limit: int, fmt: str, as_json: bool) -> Non
     for g in found:
         click.echo(f"{g.count:5d}  {g.last_asked.date().isoformat():10}  {g.org_id[:16]:16}  "
                    f"{g.question}")
+
+
+@content.command("purge")
+@format_options
+def purge(fmt: str, as_json: bool) -> None:
+    """Delete content gaps and feedback older than CROSSWALK_QA_RETENTION_DAYS (default 90)."""
+    from bot.retention import purge_expired
+    from bot.store import DatabaseUrlError, Store
+
+    settings = load()
+
+    async def run() -> tuple[int, int] | None:
+        store = await Store.open(settings.database_url, migrate_now=False)
+        try:
+            if await store.pending_migrations():
+                return None
+            return await purge_expired(store, settings, datetime.now(UTC))
+        finally:
+            await store.close()
+
+    try:
+        done = run_async(run())
+    except DatabaseUrlError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot open the database: {exc.strerror or exc}")
+    if done is None:
+        fail("the database needs migrating: run `crosswalk db migrate`")
+    gaps, feedback = done
+    if output_format(fmt, as_json) == "json":
+        print_json({"gaps": gaps, "feedback": feedback,
+                    "retention_days": settings.qa_retention_days})
+        return
+    click.echo(f"Deleted {gaps} content gaps and {feedback} feedback rows older than "
+               f"{settings.qa_retention_days} days.")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -279,6 +279,10 @@ class SlackListeners:
         sender = await self.people.enrich(client, place.workspace, event.sender)
         event = replace(event, sender=sender)
         result = await self.runner.run(event, reference=place.reference())
+        if result.throttled:  # issue 12: only the notice, if due; the press is not answered
+            if result.replies:
+                await self.sender.deliver(client, place, result.replies)
+            return None
         return None if result.duplicate else result.replies
 
     async def _still_installed(self, ws: Workspace) -> None:

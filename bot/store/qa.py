@@ -18,7 +18,7 @@ from dialogs.text import clean
 if TYPE_CHECKING:
     from bot.store.store import Store
 
-GAP_RETENTION = timedelta(days=90)  # older gaps are deleted when a new one is logged
+GAP_RETENTION = timedelta(days=90)  # the most kept; older gaps go when a new one is logged
 MAX_QUESTION_CHARS = 500
 _TRAILING = re.compile(r"[\s?!.…]+$")
 
@@ -123,6 +123,20 @@ async def feedback_report(store: Store, org_id: str | None = None) -> list[Feedb
         pair = counts.setdefault(row["article_id"], [0, 0])
         pair[0 if row["helpful"] else 1] += int(row["n"])
     return [Feedback(a, up, down) for a, (up, down) in sorted(counts.items())]
+
+
+async def purge_qa(store: Store, before: datetime) -> tuple[int, int]:
+    """Delete gaps and feedback older than ``before`` (issue 12); returns (gaps, feedback).
+
+    The server runs this hourly with ``CROSSWALK_QA_RETENTION_DAYS``; ``crosswalk content purge``
+    runs it once for deployments without a server.
+    """
+    async with store.backend.write() as conn:
+        gaps: int = await conn.execute("DELETE FROM qa_gaps WHERE asked_at < ?", before)
+        feedback: int = await conn.execute(
+            "DELETE FROM qa_feedback WHERE created_at < ?", before
+        )
+    return gaps, feedback
 
 
 def _when(value: object) -> datetime:

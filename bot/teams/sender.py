@@ -523,8 +523,9 @@ class TeamsSender:
 
 
 def accepted(result: TurnResult) -> bool:
-    """Whether a press was taken (not a duplicate, failure or stale button)."""
-    return not (result.failed or result.duplicate or result.replies == [Text(STALE)])
+    """Whether a press was taken (not a duplicate, failure, throttled or stale button)."""
+    return not (result.failed or result.duplicate or result.throttled
+                or result.replies == [Text(STALE)])
 
 
 def _undeliverable(exc: Exception) -> Undeliverable:

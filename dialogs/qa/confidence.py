@@ -33,16 +33,17 @@ class Features:
     coverage: float
     named: float
     margin: float
+    own_coverage: float = 1.0
 
-    def vector(self) -> tuple[float, float, float, float]:
-        return (self.log_score, self.coverage, self.named, self.margin)
+    def vector(self) -> tuple[float, float, float, float, float]:
+        return (self.log_score, self.coverage, self.named, self.margin, self.own_coverage)
 
 
 @dataclass(frozen=True)
 class Calibration:
     """Logistic regression weights (same order as ``Features.vector``) and intercept."""
 
-    weights: tuple[float, float, float, float]
+    weights: tuple[float, float, float, float, float]
     intercept: float
 
     def confidence(self, features: Features) -> float:
@@ -52,7 +53,7 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-CALIBRATION = Calibration(weights=(1.829, 2.287, 1.824, 1.38), intercept=-6.539)
+CALIBRATION = Calibration(weights=(1.821, 1.413, 1.425, 1.339, 0.888), intercept=-6.544)
 """Fitted on dev; see the module docstring."""
 
 
@@ -76,9 +77,12 @@ def features(
         coverage = 1.0 if any(t in article_terms for t in question.terms) else 0.0
     named = any(c in article_terms for c in question.concepts if c.startswith(("p:", "d:")))
     margin = 1.0 - second / best if best > 0 else 0.0
+    own = sum(idf[t] for t in question.own if t in idf)
+    own_found = sum(idf[t] for t in question.own if t in idf and t in article_terms)
     return Features(
         log_score=math.log1p(max(best, 0.0)),
         coverage=coverage,
         named=1.0 if named else 0.0,
         margin=margin,
+        own_coverage=own_found / own if own > 0 else 1.0,
     )

@@ -22,9 +22,25 @@ class Cues:
         alternatives = "|".join(sorted(compiled, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)") if compiled else None
 
-    def found(self, words: Sequence[str]) -> bool:
-        """Whether any cue occurs in the words."""
-        return self._pattern is not None and self._pattern.search(" ".join(words)) is not None
+    def found(self, *texts: Sequence[str]) -> bool:
+        """Whether any cue occurs in any of the word sequences."""
+        if self._pattern is None:
+            return False
+        joined = dict.fromkeys(" ".join(words) for words in texts)  # usually one: no typos
+        return any(self._pattern.search(text) is not None for text in joined)
+
+    def positions(self, words: Sequence[str]) -> set[int]:
+        """The positions of the words that are part of a cue."""
+        if self._pattern is None:
+            return set()
+        text = " ".join(words)
+        starts = [0]
+        for word in words[:-1]:
+            starts.append(starts[-1] + len(word) + 1)
+        found: set[int] = set()
+        for match in self._pattern.finditer(text):
+            found.update(i for i, at in enumerate(starts) if match.start() <= at < match.end())
+        return found
 
 
 def _compile(cue: str, analyzer: Analyzer) -> str:

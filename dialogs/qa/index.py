@@ -94,7 +94,12 @@ class QaIndex:
         self.scope = Scope(self.analyzer)
         self._df: dict[str, int] = {}
         vocabulary = stats.vocabulary
-        self.speller = Speller(vocabulary, lambda word: self.df(vocabulary[word]))
+        self.speller = Speller(
+            vocabulary,
+            lambda word: self.df(vocabulary[word]),
+            self.analyzer.stem,
+            set(vocabulary.values()),
+        )
 
     def df(self, term: str) -> int:
         """Documents containing a term (or concept token) in any field (cached)."""

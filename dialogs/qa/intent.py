@@ -31,7 +31,8 @@ class Intent:
     aspects: tuple[str, ...]  # topic id suffixes within a discipline: "{discipline}.{aspect}"
     several: str  # the topic when the question names several disciplines ("" for none)
     alone: str  # the topic when it names none ("" for none: its words decide)
-    cues: tuple[str, ...]  # phrases; "*" stands for one to four words
+    cues: tuple[str, ...]  # phrases; "*" stands for one to six words
+    bare: bool = False  # only when the question says nothing but names and cues
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -44,8 +45,10 @@ INTENTS: tuple[Intent, ...] = (
             "what is", "what are", "stand for", "stands for", "what does * do",
             "what does * mean", "explain", "define", "definition", "meaning of",
             "in a nutshell", "overview", "at a glance", "introduction", "intro to", "basics",
-            "101", "tell me about", "in plain english", "in simple terms",
+            "101", "tell me about", "in plain english", "in simple terms", "part of finops",
+            "part of the finops", "matter for", "matters for", "matter to", "does * matter",
         ),
+        bare=True,  # "what is the carbon intensity of the grid" does not ask what carbon is
     ),
     Intent(
         "relate",
@@ -140,18 +143,25 @@ class IntentCues:
 
     def find(self, *texts: Sequence[str]) -> tuple[Intent, ...]:
         """The intents whose cues occur in a question's words (as typed or as corrected)."""
-        return tuple(
-            intent for intent, cues in self._cues if any(cues.found(words) for words in texts)
-        )
+        return tuple(intent for intent, cues in self._cues if cues.found(*texts))
 
-    def topics(self, intents: Iterable[Intent], disciplines: Sequence[str]) -> list[str]:
+    def positions(self, words: Sequence[str]) -> set[int]:
+        """The positions of the words that are part of any intent's cue."""
+        return {i for _, cues in self._cues for i in cues.positions(words)}
+
+    def topics(
+        self, intents: Iterable[Intent], disciplines: Sequence[str], bare: bool = True
+    ) -> list[str]:
         """The topics the intents point at for the disciplines a question names.
 
-        One discipline: its topic for each intent's aspect (when it has one). Several or none:
-        the intent's topic for that case (``several``, ``alone``), if it has one.
+        One discipline: its topic for each intent's aspect (when it has one). Several: the
+        intent's ``several`` topic. None: its ``alone`` topic. Either may be absent. ``bare``
+        says the question has no words but names and cues; a ``bare`` intent needs it.
         """
         out: list[str] = []
         for intent in intents:
+            if intent.bare and not bare:
+                continue
             if len(disciplines) == 1:
                 found = [self._topics.get((disciplines[0], a)) for a in intent.aspects]
             elif disciplines:

@@ -36,7 +36,7 @@ class Weights:
     other_discipline: float = 0.3  # e:<discipline>, one it mentions
     in_context: float = 0.1  # a name's topic boost when the question says more than it
     generic: float = 0.8  # a word in at least this share of articles says nothing
-    intent: float = 1.5  # p:<topic> of the article kind the question's intent asks for
+    intent: float = 2.5  # p:<topic> of the article kind the question's intent asks for
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class Question:
     concepts: Mapping[str, float]  # concept token → weight
     matches: tuple[Match, ...]
     residual: tuple[str, ...] = ()  # informative typed stems not part of a taxonomy name
+    own: tuple[str, ...] = ()  # ... nor of an intent cue, unknown words included
     intents: tuple[str, ...] = ()  # the intents its cue phrases express ("start", ...)
     routed: tuple[str, ...] = ()  # the topics those intents point at
     operational: bool = False  # a helpdesk request that says nothing about FinOps
@@ -170,7 +171,9 @@ def parse_question(
             for stem in concept.canonical:
                 terms[stem] = max(terms.get(stem, 0.0), weights.expansion)
     intents = cues.find(typed_words, words) if cues is not None else ()
-    routed = cues.topics(intents, named_disciplines(matches)) if cues is not None else []
+    cued = {stems[i] for i in cues.positions(words)} if cues is not None else set()
+    own = [t for t in typed if t not in covered and t not in cued and share(t) < weights.generic]
+    routed = cues.topics(intents, named_disciplines(matches), not own) if cues else []
     for topic in routed:
         add(f"p:{topic}", weights.intent)
     canonical = {s for m in matches for c in m.concepts for s in c.canonical}
@@ -186,6 +189,7 @@ def parse_question(
         concepts=concepts,
         matches=matches,
         residual=tuple(residual),
+        own=tuple(own),
         intents=tuple(i.name for i in intents),
         routed=tuple(routed),
         operational=scope.operational(typed_words, words) if scope is not None else False,

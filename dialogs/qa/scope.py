@@ -23,12 +23,14 @@ OPERATIONAL: tuple[str, ...] = (
     "password", "passwords", "passcode", "reset my", "forgot", "forgotten", "locked out",
     "unlock", "log in", "login", "log on", "sign in", "cant access", "cannot access",
     "give me access", "grant me access", "request access", "access to my", "admin rights",
-    "permissions", "mfa", "2fa", "authenticator", "sso", "vpn", "wifi", "wi fi",
+    "permissions", "mfa", "2fa", "authenticator", "sso", "vpn", "wifi", "wi fi", "disabled",
+    "licence key", "license key", "product key", "activation code", "url",
     # devices and desktop software
     "laptop", "desktop", "printer", "headset", "headsets", "keyboard", "mouse", "webcam",
     "camera", "my phone", "new phone", "new monitor", "second monitor", "install",
     "installing", "uninstall", "reinstall", "upgrade", "download", "email signature",
-    "outlook", "onedrive", "sharepoint",
+    "outlook", "onedrive", "sharepoint", "change my", "update my", "new starter",
+    "new joiner", "leaver",
     # incidents and fixes
     "outage", "is down", "down right now", "not working", "doesnt work", "stopped working",
     "broken", "crashed", "crashing", "freezing", "keeps freezing", "error", "errors",
@@ -38,15 +40,30 @@ OPERATIONAL: tuple[str, ...] = (
     "raise a ticket", "open a ticket", "log a ticket", "create a ticket", "my ticket",
     "ticket status", "status of", "support case", "open a case", "create a change",
     "raise a change", "approve my", "request a new", "configure", "configuring",
+    "raise an incident", "log an incident", "open an incident", "create an incident",
+    "submit a ticket", "submit a request", "service request", "escalate", "how do i request",
+    "how can i request", "where do i request", "i need a new", "i need access",
     "set up my", "add a field", "add a new field", "record for server", "on call",
-    # the office and HR
+    # the office, HR, careers and events
     "annual leave", "book leave", "payslip", "payroll", "expense claim", "refund",
-    "meeting room", "canteen", "lunch",
+    "meeting room", "canteen", "lunch", "opening hours", "phone number", "certification", "certified", "exam",
+    "training course", "online course", "salary", "conference", "webinar", "free trial",
 )
-"""Phrases of helpdesk and operational requests."""
+"""Phrases of helpdesk and operational requests, and of things around the job (courses,
+conferences, vendor trials) that no article is about."""
+
+LOOKUP: tuple[str, ...] = (
+    "how much did we", "how much have we", "how much are we spending", "what was our",
+    "what is our current", "so far this month", "so far this year", "year to date",
+    "list our", "list all our", "list of our", "run a report", "how many * do we have",
+    "how many * do we own", "account number", "subscription id", "tenant id", "who is our",
+    "who are our", "who our", "who is my", "who my", "when does our", "when is our",
+)
+"""Phrases of questions about the organisation's own data and people, which Crosswalk cannot
+see. Kept to phrases that only a lookup uses: "last month" also starts chatty real questions."""
 
 ON_TOPIC: tuple[str, ...] = (
-    "finops", "cost", "costs", "costing", "spend", "spending", "bill", "billing", "invoice",
+    "cost", "costs", "costing", "spend", "spending", "bill", "billing", "invoice",
     "invoices", "budget", "budgets", "budgeting", "forecast", "forecasts", "forecasting",
     "saving", "savings", "value", "price", "pricing", "chargeback", "showback", "allocation",
     "allocate", "tag", "tags", "tagging", "commitment", "commitments", "reservation",
@@ -66,12 +83,14 @@ class Scope:
         analyzer: Analyzer,
         operational: Sequence[str] = OPERATIONAL,
         on_topic: Sequence[str] = ON_TOPIC,
+        lookup: Sequence[str] = LOOKUP,
     ) -> None:
         self._operational = Cues(operational, analyzer)
         self._on_topic = Cues(on_topic, analyzer)
+        self._lookup = Cues(lookup, analyzer)
 
     def operational(self, *texts: Sequence[str]) -> bool:
-        """A helpdesk cue in the words (as typed or corrected) and nothing about FinOps."""
-        if any(self._on_topic.found(words) for words in texts):
-            return False
-        return any(self._operational.found(words) for words in texts)
+        """A lookup of the organisation's data, or a helpdesk cue and nothing about FinOps."""
+        if self._lookup.found(*texts):
+            return True
+        return self._operational.found(*texts) and not self._on_topic.found(*texts)

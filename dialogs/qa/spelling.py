@@ -17,11 +17,24 @@ def max_edits(word: str) -> int:
 
 
 class Speller:
-    """Corrects a word to the closest vocabulary word, preferring more common ones."""
+    """Corrects a word to the closest vocabulary word, preferring more common ones.
 
-    def __init__(self, vocabulary: Collection[str], frequency: Callable[[str], int]) -> None:
+    With ``stem`` and the corpus ``stems``, a word whose stem is a corpus stem is another form
+    of a known word ("days" when the corpus has "day") and is left alone: correcting it would
+    turn an ordinary word into a different one ("days" → "says").
+    """
+
+    def __init__(
+        self,
+        vocabulary: Collection[str],
+        frequency: Callable[[str], int],
+        stem: Callable[[str], str] | None = None,
+        stems: Collection[str] = (),
+    ) -> None:
         self._vocabulary = vocabulary
         self._frequency = frequency
+        self._stem = stem
+        self._stems = frozenset(stems)
         self._by_length: dict[int, list[str]] = {}
         for word in vocabulary:
             if len(word) >= MIN_LENGTH - 1 and not word.isdigit():
@@ -43,6 +56,8 @@ class Speller:
     def _lookup(self, word: str) -> str | None:
         if len(word) < MIN_LENGTH or word.isdigit() or word in self._vocabulary:
             return None
+        if self._stem is not None and self._stem(word) in self._stems:
+            return None  # another form of a corpus word ("days", "relationship"): not a typo
         edits = max_edits(word)
         best: tuple[int, int, str] | None = None  # (distance, -frequency, word)
         for length in range(len(word) - edits, len(word) + edits + 1):

@@ -54,9 +54,18 @@ def test_speller_corrects_close_words_and_prefers_common_ones() -> None:
     assert speller.correct("management") is None  # known words are left alone
 
 
+def test_speller_leaves_other_forms_of_corpus_words_alone() -> None:
+    counts = {"day": 3, "says": 9, "management": 30}
+    analyzer = Analyzer()
+    stems = {analyzer.stem(w) for w in counts}
+    speller = Speller(counts, counts.__getitem__, analyzer.stem, stems)
+    assert speller.correct("days") is None  # "day" is known: not a typo of "says"
+    assert speller.correct("mangement") == "management"
+
+
 def test_split_and_misspelt_words_are_repaired(index: QaIndex) -> None:
-    question = index.parse("whats finosp, and IT asset managment")
-    assert question.corrections == {"finosp": "finops", "managment": "management"}
+    question = index.parse("whats finosp, and IT asset mangement")
+    assert question.corrections == {"finosp": "finops", "mangement": "management"}
     assert question.words[1] == "finops" and "itam" in question.terms
     vocabulary = {"servicenow": 3, "rocks": 1}
     words, fixed = repair(["servic", "enow", "rocks"], Speller(vocabulary, vocabulary.__getitem__))
