@@ -18,7 +18,9 @@ class Cues:
     """A set of cue phrases compiled into one pattern."""
 
     def __init__(self, cues: Iterable[str], analyzer: Analyzer) -> None:
+        cues = tuple(cues)
         compiled = {_compile(cue, analyzer) for cue in cues} - {""}
+        self._words = frozenset(w for cue in cues for w in analyzer.words(cue.replace("*", " ")))
         alternatives = "|".join(sorted(compiled, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)") if compiled else None
 
@@ -30,7 +32,7 @@ class Cues:
         return any(self._pattern.search(text) is not None for text in joined)
 
     def positions(self, words: Sequence[str]) -> set[int]:
-        """The positions of the words that are part of a cue."""
+        """The positions of the words a cue spells out (not those a ``*`` stands for)."""
         if self._pattern is None:
             return set()
         text = " ".join(words)
@@ -39,7 +41,11 @@ class Cues:
             starts.append(starts[-1] + len(word) + 1)
         found: set[int] = set()
         for match in self._pattern.finditer(text):
-            found.update(i for i, at in enumerate(starts) if match.start() <= at < match.end())
+            found.update(
+                i
+                for i, at in enumerate(starts)
+                if match.start() <= at < match.end() and words[i] in self._words
+            )
         return found
 
 

@@ -80,7 +80,7 @@ INTENTS: tuple[Intent, ...] = (
         "data",
         ("overlap",),
         "intersecting.data",
-        "intersecting.data",
+        "",  # "data" alone is too common a word to point anywhere
         (
             "data", "share with", "shared with", "swap", "send", "exchange", "feed",
             "columns", "fields", "give them", "hand over", "hand to",
@@ -106,7 +106,7 @@ INTENTS: tuple[Intent, ...] = (
         "measure",
         ("first-steps",),
         "intersecting.kpis",
-        "intersecting.kpis",
+        "",  # KPIs asked on their own: the taxonomy term already points at intersecting.kpis
         (
             "kpi", "metric", "metrics", "measure", "measures", "measuring", "target",
             "targets", "scorecard", "track", "tracking",

@@ -52,9 +52,10 @@ def test_no_eval_question_is_an_article_question(content: ContentStore) -> None:
     assert not copied
 
 
-# The issue's targets. Measured on the test half (threshold 0.4, 2026-11-27): top-1 0.847,
-# correct abstention 0.857, false abstention 0.045 — the first two are below target, so they are
-# strict xfails: the day they pass, the marker must go. docs/qa.md has every run's figures.
+# The issue's targets. Measured on the test half (threshold 0.4, 2026-11-28, after the intent,
+# scope and own-words work): top-1 0.883, correct abstention 0.952, false abstention 0.036.
+# Top-1 is below target, so it is a strict xfail: the day it passes, the marker must go.
+# docs/qa.md has every run's figures.
 SHORT_OF_TARGET = "below the issue's target on the held-out test half; see docs/qa.md"
 
 
@@ -63,7 +64,6 @@ def test_top1_topic_accuracy_on_test(test_figures: Figures) -> None:
     assert test_figures.top1 >= 0.90, test_figures.summary()
 
 
-@pytest.mark.xfail(strict=True, reason=SHORT_OF_TARGET)
 def test_out_of_scope_questions_are_abstained_on_test(test_figures: Figures) -> None:
     assert test_figures.correct_abstention >= 0.90, test_figures.summary()
 
@@ -73,7 +73,6 @@ def test_few_in_scope_questions_are_abstained_on_test(test_figures: Figures) -> 
 
 
 def test_no_regression_below_the_measured_figures(test_figures: Figures) -> None:
-    """Floors a little under the figures measured when this was written."""
-    assert test_figures.top1 >= 0.84, test_figures.summary()
+    """Floors a little under the figures measured when this was written (top-1 is short)."""
+    assert test_figures.top1 >= 0.87, test_figures.summary()
     assert test_figures.top3 >= 0.95, test_figures.summary()
-    assert test_figures.correct_abstention >= 0.85, test_figures.summary()
