@@ -11,20 +11,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from dialogs.content.taxonomy import DISCIPLINE_IDS
+
 Maturity = Literal["crawl", "walk", "run", "unknown"]
 MATURITIES: tuple[Maturity, ...] = ("crawl", "walk", "run", "unknown")
 
-DISCIPLINES: tuple[str, ...] = (
-    "itfm",
-    "itam",
-    "sam",
-    "itsm",
-    "security",
-    "sustainability",
-    "ea",
-    "devops",
-    "procurement",
-)
+DISCIPLINES: tuple[str, ...] = DISCIPLINE_IDS  # the nine the taxonomy defines
 # A discipline the org runs that is none of the nine; its ``name`` says what the org calls it.
 # Code that looks disciplines up in the content store skips it (it has no articles).
 OTHER = "other"
