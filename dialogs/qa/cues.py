@@ -24,28 +24,32 @@ class Cues:
         alternatives = "|".join(sorted(compiled, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)") if compiled else None
 
+    def search(self, text: str) -> bool:
+        """Whether any cue occurs in space-joined words."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
     def found(self, *texts: Sequence[str]) -> bool:
         """Whether any cue occurs in any of the word sequences."""
+        return any(self.search(text) for text in dict.fromkeys(" ".join(w) for w in texts))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the cues occur in space-joined words (character offsets)."""
         if self._pattern is None:
-            return False
-        joined = dict.fromkeys(" ".join(words) for words in texts)  # usually one: no typos
-        return any(self._pattern.search(text) is not None for text in joined)
+            return []
+        return [match.span() for match in self._pattern.finditer(text)]
 
     def positions(self, words: Sequence[str]) -> set[int]:
         """The positions of the words a cue spells out (not those a ``*`` stands for)."""
-        if self._pattern is None:
-            return set()
-        text = " ".join(words)
-        starts = [0]
-        for word in words[:-1]:
-            starts.append(starts[-1] + len(word) + 1)
+        return self.spelled(words, self.spans(" ".join(words)))
+
+    def spelled(self, words: Sequence[str], spans: Sequence[tuple[int, int]]) -> set[int]:
+        """The positions of the cue words inside ``spans`` of ``words`` joined by spaces."""
         found: set[int] = set()
-        for match in self._pattern.finditer(text):
-            found.update(
-                i
-                for i, at in enumerate(starts)
-                if match.start() <= at < match.end() and words[i] in self._words
-            )
+        at = 0
+        for i, word in enumerate(words):
+            if word in self._words and any(start <= at < end for start, end in spans):
+                found.add(i)
+            at += len(word) + 1
         return found
 
 

@@ -147,7 +147,25 @@ class IntentCues:
 
     def positions(self, words: Sequence[str]) -> set[int]:
         """The positions of the words that are part of any intent's cue."""
-        return {i for _, cues in self._cues for i in cues.positions(words)}
+        return self.read(words)[1]
+
+    def read(
+        self, words: Sequence[str], typed: Sequence[str] | None = None
+    ) -> tuple[tuple[Intent, ...], set[int]]:
+        """``find`` and ``positions`` in one pass: the intents in the words (or as typed) and
+        the positions of the cue words in ``words``."""
+        text = " ".join(words)
+        other = " ".join(typed) if typed is not None else text
+        found: list[Intent] = []
+        positions: set[int] = set()
+        for intent, cues in self._cues:
+            spans = cues.spans(text)
+            if spans:
+                found.append(intent)
+                positions |= cues.spelled(words, spans)
+            elif other != text and cues.search(other):
+                found.append(intent)
+        return tuple(found), positions
 
     def topics(
         self, intents: Iterable[Intent], disciplines: Sequence[str], bare: bool = True

@@ -170,8 +170,8 @@ def parse_question(
                 add(f"e:{discipline}", weights.other_discipline)
             for stem in concept.canonical:
                 terms[stem] = max(terms.get(stem, 0.0), weights.expansion)
-    intents = cues.find(typed_words, words) if cues is not None else ()
-    cued = {stems[i] for i in cues.positions(words)} if cues is not None else set()
+    intents, positions = cues.read(words, typed_words) if cues is not None else ((), set())
+    cued = {stems[i] for i in positions}
     own = [t for t in typed if t not in covered and t not in cued and share(t) < weights.generic]
     routed = cues.topics(intents, named_disciplines(matches), not own) if cues else []
     for topic in routed:
