@@ -6,7 +6,7 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TextIO
 
@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.turns import TurnRunner
 from dialogs.messages import (
+    Action,
     Card,
     Choices,
     Inbound,
@@ -36,22 +37,27 @@ class Pressables:
     """The options and buttons of the last message, so typing a number or label presses them."""
 
     choices: Choices | None = None
-    actions: list[tuple[str, Press]] = field(default_factory=list)
+    actions: tuple[Action, ...] = ()
 
     def remember(self, replies: list[Reply]) -> None:
         """Keep only the options of this turn's last question; anything else forgets them."""
         if not replies:
             return
-        self.choices = None
+        self.choices, self.actions = None, ()
         for message in replies:
             if isinstance(message, Choices):
-                self.choices = message
+                self.choices, self.actions = message, ()
             elif isinstance(message, Card) and message.actions:
-                self.choices = None
+                self.choices, self.actions = None, message.actions
 
     def match(self, text: str, make: Callable[..., Press]) -> Press | None:
+        """A press for a typed option number or label (or a card button's number), else None."""
         choices = self.choices
         if choices is None:
+            pick = text.strip()
+            if self.actions and pick.isdigit() and 1 <= int(pick) <= len(self.actions):
+                action = self.actions[int(pick) - 1]
+                return make(token=action.token, values=(action.value,) if action.value else ())
             return None
         picked: list[str] = []
         for part in (p.strip() for p in text.split(",")) if choices.multi else [text.strip()]:
