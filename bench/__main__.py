@@ -22,6 +22,8 @@ MODULES: dict[str, str] = {
     "startup": "bench.startup",
     "qa": "bench.qa",
     "nudges": "bench.nudges",
+    "edges": "bench.edges",  # module 1: HTTP edges vs peers and the ceiling (needs wrk)
+    "memory": "bench.memory",  # module 6: RSS of crosswalk serve idle and under load
 }
 
 

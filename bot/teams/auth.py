@@ -26,6 +26,7 @@ from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkA
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
 from bot.teams.activity import is_http_url
+from bot.teams.connector import EnvProxy
 
 log = logging.getLogger("crosswalk.teams.auth")
 
@@ -44,9 +45,13 @@ class TokenRejected(Exception):
 class OpenIdKeys:
     """Keeps the SDK's cached signing keys for one metadata URL fresh, without blocking."""
 
-    def __init__(self, url: str, session: aiohttp.ClientSession, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, session: aiohttp.ClientSession, timeout: float = 10.0,
+        proxy: EnvProxy | None = None,
+    ) -> None:
         self.url = url
         self.session = session
+        self.proxy = proxy or EnvProxy()  # the session does not read the environment
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.metadata: Any = JwtTokenExtractor.get_open_id_metadata(url)
         self._lock = asyncio.Lock()
@@ -91,7 +96,8 @@ class OpenIdKeys:
         log.info("OpenID signing keys refreshed (%d keys)", len(self.metadata.keys))
 
     async def _get_json(self, url: str) -> Any:
-        async with self.session.get(url, timeout=self.timeout, allow_redirects=False) as resp:
+        async with self.session.get(url, timeout=self.timeout, allow_redirects=False,
+                                    **await self.proxy.options(url)) as resp:
             if resp.status != 200:
                 raise ValueError(f"HTTP {resp.status}")
             return await resp.json(content_type=None)

@@ -110,7 +110,8 @@ class TeamsEdge:
         self.auth = CachingAuthentication(sdk_auth, self.connectors)
         self.adapter = CloudAdapter(self.auth)
         self.adapter.on_turn_error = self._on_turn_error
-        self.keys = OpenIdKeys(endpoints.openid_metadata_url, session, options.metadata_timeout)
+        self.keys = OpenIdKeys(endpoints.openid_metadata_url, session, options.metadata_timeout,
+                               self.connectors.proxy)
         self.inbound = InboundAuth(self.auth, self.keys, endpoints.token_issuer)
         self.sender = TeamsSender(
             adapter=self.adapter, app_id=self.app_id, store=store,

@@ -56,9 +56,8 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
         return
     from bot.teams.edge import TeamsEdge
 
-    session = aiohttp.ClientSession(
+    session = aiohttp.ClientSession(  # proxies from the environment: connector.EnvProxy
         connector=aiohttp.TCPConnector(limit_per_host=32, keepalive_timeout=60),
-        trust_env=True,
     )
     try:
         edge = TeamsEdge(

@@ -1,0 +1,1 @@
+"""The peers module 1 compares our edges with: each is a server run as its own process."""
