@@ -41,6 +41,7 @@ eval: $(STAMP)  ## Q&A evaluation: top-1, top-3 and abstention on dev and test
 test: lint typecheck content-check unit  ## ruff, mypy (strict on dialogs/), content check, pytest -W error
 
 bench: $(STAMP)  ## benchmarks with same-run baselines -> bench/results.json
+	@command -v wrk >/dev/null || echo "note: the edges and memory modules need wrk (Debian: apt-get install wrk)"
 	$(BIN)/python -m bench
 
 preview: $(STAMP)  ## render example Teams cards to PNG (needs Debian chromium and npm)
