@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 3978
 
-.PHONY: run chat test lint typecheck content-check unit eval bench preview lock clean
+.PHONY: run chat test lint typecheck content-check unit eval bench preview soak audit lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -47,6 +47,12 @@ bench: $(STAMP)  ## benchmarks with same-run baselines -> bench/results.json
 preview: $(STAMP)  ## render example Teams cards to PNG (needs Debian chromium and npm)
 	test -d docs/preview/node_modules || npm ci --prefix docs/preview --no-audit --no-fund
 	$(BIN)/python docs/preview/make_preview.py
+
+soak: $(STAMP)  ## reliability suites at full counts (10,000 bodies per edge, 50 kills)
+	$(BIN)/python tests/reliability/soak.py
+
+audit: $(STAMP)  ## pip-audit against requirements.lock (needs the network; not part of make test)
+	$(BIN)/python tests/reliability/audit.py
 
 lock:  ## re-pin dependencies (needs uv)
 	uv pip compile pyproject.toml --extra dev -p 3.11 --no-header --no-annotate -o requirements.lock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -11,18 +12,21 @@ from datetime import UTC, datetime
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 REDACTED = "[redacted]"
+# credentials that are not settings (issue 12): Slack workspace tokens from OAuth installs, which
+# slack_sdk logs at DEBUG in the oauth.v2.access response, and bearer JWTs
+TOKEN_PATTERN = re.compile(
+    r"\b(?:xox[a-z](?:\.[a-z]+)?|xapp)-[A-Za-z0-9-]{6,}|\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*"
+)
 
 
 class RedactSecrets(logging.Filter):
-    """Replace any secret value that reaches a log record (message or arguments)."""
+    """Replace any secret value (and any token-shaped string) that reaches a log record."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -30,6 +34,9 @@ class RedactSecrets(logging.Filter):
             message = message.replace(secret, REDACTED)
             if record.exc_text:
                 record.exc_text = record.exc_text.replace(secret, REDACTED)
+        message = TOKEN_PATTERN.sub(REDACTED, message)
+        if record.exc_text:
+            record.exc_text = TOKEN_PATTERN.sub(REDACTED, record.exc_text)
         record.msg, record.args = message, None
         return True
 

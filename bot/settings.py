@@ -48,13 +48,13 @@ class Settings(BaseSettings):
         30.0, ge=0, validation_alias=_env("CROSSWALK_THROTTLE_USER_PER_MINUTE")
     )
     throttle_user_burst: int = Field(
-        15, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_USER_BURST")
+        30, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_USER_BURST")
     )
     throttle_org_per_minute: float = Field(
         600.0, ge=0, validation_alias=_env("CROSSWALK_THROTTLE_ORG_PER_MINUTE")
     )
     throttle_org_burst: int = Field(
-        120, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_ORG_BURST")
+        200, ge=1, validation_alias=_env("CROSSWALK_THROTTLE_ORG_BURST")
     )
     qa_retention_days: int = Field(
         90, ge=1, le=90, validation_alias=_env("CROSSWALK_QA_RETENTION_DAYS")

@@ -48,7 +48,20 @@ NEEDS_MEMBERSHIP = ("subscribe", "post plan")
 
 
 def workspace(context: AsyncBoltContext) -> Workspace:
-    return Workspace(context.enterprise_id or None, context.team_id or None)
+    """The installation a request belongs to; a malformed id (not a string) counts as absent."""
+    return Workspace(_slack_id(context.enterprise_id), _slack_id(context.team_id))
+
+
+def _slack_id(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def no_workspace(context: AsyncBoltContext, what: str) -> bool:
+    """True (and logged) when a request names no workspace: it belongs to no org, so skip it."""
+    if workspace(context).org_id:
+        return False
+    log.info("slack %s without a workspace id skipped", what)
+    return True
 
 
 def is_stale(replies: list[Reply]) -> bool:
@@ -107,6 +120,8 @@ class SlackListeners:
 
     async def on_event(self, ack: Ack, body: Body, event: Body, context: AsyncBoltContext) -> None:
         await ack()
+        if no_workspace(context, "event"):
+            return
         key, reason = classify(event, context.bot_user_id)
         if key is None:
             log.debug("slack event skipped: %s", reason)
@@ -115,15 +130,18 @@ class SlackListeners:
 
     async def on_command(self, ack: Ack, body: Body, context: AsyncBoltContext) -> None:
         await ack()
-        self._track(self._command(body, context))
+        if not no_workspace(context, "command"):
+            self._track(self._command(body, context))
 
     async def on_action(self, ack: Ack, body: Body, context: AsyncBoltContext) -> None:
         await ack()  # checkbox and select clicks too: they only change the selection
-        self._track(self._action(body, context))
+        if not no_workspace(context, "action"):
+            self._track(self._action(body, context))
 
     async def on_view(self, ack: Ack, body: Body, context: AsyncBoltContext) -> None:
         await ack()  # closes the modal
-        self._track(self._submit(body, context))
+        if not no_workspace(context, "view submission"):
+            self._track(self._submit(body, context))
 
     # ------------------------------------------------------------------ events
 

@@ -62,7 +62,16 @@ _SHAPES: dict[str, tuple[type, ...]] = {
     "response_urls": (list,),
 }
 _NESTED_OBJECTS = ("actions", "authorizations", "response_urls")
+# string fields inside those objects that Bolt's matchers read with ``re`` (issue 12: a list there
+# made Bolt answer 500)
+_NESTED_STRINGS: dict[str, tuple[str, ...]] = {
+    "actions": ("action_id", "block_id"),
+    "event": ("subtype", "callback_id"),
+    "view": ("callback_id", "type"),
+}
 _NULLABLE = frozenset({"team", "enterprise", "user", "channel"})  # Slack sends these as null
+_ID_KEYS = frozenset({"user", "channel", "team", "enterprise", "inviter"})
+MAX_ID = 255  # Slack's ids are about 11 characters; block and action ids at most 255
 
 @dataclass
 class SlackRuntime:
@@ -158,8 +167,37 @@ def well_shaped(payload: Mapping[str, Any]) -> bool:
     for key in _NESTED_OBJECTS:
         if not all(isinstance(item, dict) for item in payload.get(key) or ()):
             return False
+    if "action_id" in payload and not isinstance(payload["action_id"], str):
+        return False
+    actions = payload.get("actions")
+    pressed = payload.get("type") in ("block_actions", "interactive_message")
+    if pressed and actions is not None and not (  # Bolt reads actions[0]["action_id"] unchecked
+        actions and all(isinstance(a.get("action_id"), str) for a in actions)
+    ):
+        return False
+    for key, fields in _NESTED_STRINGS.items():
+        found = payload.get(key)
+        for item in found if isinstance(found, list) else [found] if found else []:
+            if any(item.get(f) is not None and not isinstance(item.get(f), str) for f in fields):
+                return False
     event = payload.get("event")
-    return event is None or isinstance(event.get("type"), str)
+    return (event is None or isinstance(event.get("type"), str)) and ids_bounded(payload)
+
+
+def ids_bounded(payload: Mapping[str, Any]) -> bool:
+    """No id longer than Slack ever sends (they would reach Web API URLs, e.g. users.info)."""
+    stack: list[Any] = [payload]
+    while stack:  # iterative: a payload nested 900 deep must not exhaust the stack
+        node = stack.pop()
+        items = node.items() if isinstance(node, Mapping) else enumerate(node)
+        for key, value in items:
+            if isinstance(value, Mapping | list):
+                stack.append(value)
+            elif isinstance(value, str) and len(value) > MAX_ID and isinstance(key, str) and (
+                key == "id" or key.endswith("_id") or key in _ID_KEYS
+            ):
+                return False
+    return True
 
 
 def to_bolt_request(checked: gate.Accepted, request: web.Request) -> AsyncBoltRequest:
