@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 MAX_ID = 1024  # longest id we accept (Teams ids are well under 300 characters)
+# ids go into URLs and the x-ms-conversation-id header: a control character there made the reply
+# fail inside aiohttp (issue 12)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class BadActivity(ValueError):
@@ -36,12 +40,16 @@ def check_activity(payload: Mapping[str, Any]) -> None:
         value = payload.get(key)
         if not isinstance(value, str) or not value or len(value) > MAX_ID:
             raise BadActivity(f"activity needs a string {key}")
+        if _CONTROL.search(value):
+            raise BadActivity(f"activity {key} has control characters")
     if not is_http_url(payload.get("serviceUrl")):
         raise BadActivity("activity needs an http(s) serviceUrl")
     conversation = payload.get("conversation")
     conv_id = conversation.get("id") if isinstance(conversation, dict) else None
     if not isinstance(conv_id, str) or not conv_id or len(conv_id) > MAX_ID:
         raise BadActivity("activity needs a conversation.id")
+    if _CONTROL.search(conv_id):
+        raise BadActivity("activity conversation.id has control characters")
     for key in ("from", "recipient", "channelData"):
         if key in payload and payload[key] is not None and not isinstance(payload[key], dict):
             raise BadActivity(f"activity {key} must be an object")

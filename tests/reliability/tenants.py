@@ -197,3 +197,33 @@ def tenants(rng: random.Random, teams: int, slack: int) -> list[Tenant]:
 def text_of(value: Any) -> str:
     """Everything in a value, as casefolded JSON text, for marker searches."""
     return json.dumps(value, default=str, ensure_ascii=False).casefold()
+
+
+def submit_value(card: dict[str, Any], marker: str, n: int) -> dict[str, Any] | None:
+    """The ``Action.Submit`` data of a card with its inputs filled in, or None."""
+    actions = [a for a in card.get("actions") or () if isinstance(a.get("data"), dict)]
+    actions += [a for item in walk(card.get("body") or []) if item.get("type") == "ActionSet"
+                for a in item.get("actions") or () if isinstance(a.get("data"), dict)]
+    if not actions:
+        return None
+    value = dict(actions[n % len(actions)]["data"])
+    for item in walk(card.get("body") or []):
+        if item.get("type") == "Input.ChoiceSet" and item.get("choices"):
+            choices = item["choices"]
+            value[item["id"]] = choices[n % len(choices)]["value"]
+        elif item.get("type") == "Input.Text" and "id" in item:
+            value[item["id"]] = f"{marker} answer {n}"
+    return value
+
+
+def walk(items: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    stack = list(items) if isinstance(items, list) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            out.append(item)
+            for key in ("items", "columns", "body", "inlines"):
+                if isinstance(item.get(key), list):
+                    stack.extend(item[key])
+    return out

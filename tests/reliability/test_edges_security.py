@@ -138,3 +138,20 @@ async def test_unauthenticated_endpoints_show_no_org_data(world: Edges) -> None:
     for path in ("/metrics", "/readyz", "/healthz", "/nope"):
         body = text_of(await (await world.client.get(path)).text())
         assert org.marker not in body and org.org_id not in body, path
+
+
+@pytest.mark.parametrize("field", ["conversation", "id"])
+async def test_control_characters_in_ids_are_refused_before_any_reply(
+    world: Edges, field: str
+) -> None:
+    """Found by the soak fuzz: a newline in the conversation id reached a request header and
+    the reply failed inside aiohttp (an error in the log, the reply lost); now a 400."""
+    activity = teams_payload("personal_message", world.connector.url, text="help")
+    if field == "conversation":
+        activity["conversation"]["id"] = "a:1chat\r\nX-Injected: 1"
+    else:
+        activity["id"] = "1764\n2340"
+    response = await world.teams(activity)
+    assert response.status == 400 and "control characters" in (await response.json())["error"]
+    await world.settle()
+    assert world.connector.calls == [] and await world.store.list_orgs() == []

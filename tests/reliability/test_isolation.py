@@ -31,7 +31,7 @@ from bot.store.qa import feedback_report, gap_report
 from bot.store.slack import SlackStore
 from tests.reliability import tally
 from tests.reliability.harness import Edges, budget, edges, trap_logs
-from tests.reliability.tenants import Tenant, tenants, text_of
+from tests.reliability.tenants import Tenant, submit_value, tenants, text_of
 
 POOL = (
     "plan", "status", "help", "interview", "ITSM, SAM", "walk", "skip", "back", "cancel", "edit",
@@ -182,36 +182,6 @@ class Conversations:
         found.append([vars(c) for c in await store.list_conversations(org.org_id)])
         found.append(await export_org(store, org.org_id))
         return found
-
-
-def submit_value(card: dict[str, Any], marker: str, n: int) -> dict[str, Any] | None:
-    """The ``Action.Submit`` data of a card with its inputs filled in, or None."""
-    actions = [a for a in card.get("actions") or () if isinstance(a.get("data"), dict)]
-    actions += [a for item in walk(card.get("body") or []) if item.get("type") == "ActionSet"
-                for a in item.get("actions") or () if isinstance(a.get("data"), dict)]
-    if not actions:
-        return None
-    value = dict(actions[n % len(actions)]["data"])
-    for item in walk(card.get("body") or []):
-        if item.get("type") == "Input.ChoiceSet" and item.get("choices"):
-            choices = item["choices"]
-            value[item["id"]] = choices[n % len(choices)]["value"]
-        elif item.get("type") == "Input.Text" and "id" in item:
-            value[item["id"]] = f"{marker} answer {n}"
-    return value
-
-
-def walk(items: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    stack = list(items) if isinstance(items, list) else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            out.append(item)
-            for key in ("items", "columns", "body", "inlines"):
-                if isinstance(item.get(key), list):
-                    stack.extend(item[key])
-    return out
 
 
 @settings(max_examples=budget(10, 100), phases=[Phase.explicit, Phase.generate])

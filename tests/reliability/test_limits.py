@@ -18,7 +18,7 @@ import pytest
 from bot.app import RUNNER
 from bot.throttle import NOTICE_EVERY_S, Limits, Throttle
 from tests.reliability.harness import Edges, edges, row_counts
-from tests.reliability.tenants import tenants
+from tests.reliability.tenants import submit_value, tenants
 from tests.slack.conftest import payload as slack_payload
 from tests.teams.conftest import payload as teams_payload
 
@@ -159,8 +159,6 @@ async def test_a_throttled_press_does_not_answer_the_card(limited: Edges) -> Non
     await world.settle()
     card = next(c for c in reversed(world.connector.calls) if c.body.get("attachments"))
     data = card.body["attachments"][0]["content"]
-    from tests.reliability.test_isolation import submit_value
-
     value = submit_value(data, org.marker, 0)
     assert value is not None
     for _ in range(2):  # the burst is 3 and "interview" took one: spend the rest
