@@ -22,7 +22,6 @@ class ConversationState:
     numbers: dict[str, str] = field(default_factory=dict)
     topic: str | None = None
     candidates: list[str] = field(default_factory=list)
-    throttled_note_at: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -58,3 +59,16 @@ def run_async(coro: Any) -> Any:
         return asyncio.run(coro)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+@contextlib.contextmanager
+def database_errors() -> Iterator[None]:
+    """Database problems end the command with one line: a bad URL exits 2, an unreachable one 1."""
+    from bot.store import DatabaseUrlError
+
+    try:
+        yield
+    except DatabaseUrlError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"cannot open the database: {exc.strerror or exc}")

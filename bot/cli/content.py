@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from bot.cli.common import fail, format_options, load, output_format, print_json, run_async
+from bot.cli.common import (
+    database_errors,
+    fail,
+    format_options,
+    load,
+    output_format,
+    print_json,
+    run_async,
+)
 
 
 @click.group()
@@ -86,7 +94,7 @@ def stats(org: str | None, fmt: str, as_json: bool) -> None:
 @format_options
 def gaps(days: int, org: str | None, limit: int, fmt: str, as_json: bool) -> None:
     """Questions Crosswalk had no curated answer for, most frequent first."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
     from bot.store.qa import gap_report
 
     settings = load()
@@ -101,12 +109,8 @@ def gaps(days: int, org: str | None, limit: int, fmt: str, as_json: bool) -> Non
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         found = run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
     if found is None:
         fail("the database needs migrating: run `crosswalk db migrate`")
     if output_format(fmt, as_json) == "json":
@@ -129,7 +133,7 @@ def gaps(days: int, org: str | None, limit: int, fmt: str, as_json: bool) -> Non
 def purge(fmt: str, as_json: bool) -> None:
     """Delete content gaps and feedback older than CROSSWALK_QA_RETENTION_DAYS (default 90)."""
     from bot.retention import purge_expired
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
 
     settings = load()
 
@@ -142,12 +146,8 @@ def purge(fmt: str, as_json: bool) -> None:
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         done = run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
     if done is None:
         fail("the database needs migrating: run `crosswalk db migrate`")
     gaps, feedback = done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.common import fail, load, run_async
+from bot.cli.common import database_errors, load, run_async
 
 
 @click.group()
@@ -15,7 +15,7 @@ def db() -> None:
 @db.command("migrate")
 def migrate() -> None:
     """Apply pending migrations."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
 
     settings = load()
 
@@ -26,10 +26,6 @@ def migrate() -> None:
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         applied = run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
     click.echo(f"applied {applied} migration(s)" if applied else "database is up to date")

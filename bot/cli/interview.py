@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from bot.cli.common import fail, format_options, load, output_format, print_json, run_async
+from bot.cli.common import (
+    database_errors,
+    fail,
+    format_options,
+    load,
+    output_format,
+    print_json,
+    run_async,
+)
 
 
 @click.group()
@@ -21,7 +29,7 @@ def interview() -> None:
 @format_options
 def show(org: str, user: str, fmt: str, as_json: bool) -> None:
     """The person's latest session: status, step, answers and what awaits confirmation."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
     from bot.store.interview import interview_repo
 
     settings = load()
@@ -34,12 +42,8 @@ def show(org: str, user: str, fmt: str, as_json: bool) -> None:
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         session = run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
     if session is None:
         fail(f"no interview for user '{user}' in organisation '{org}'")
     data = session.show_json()

@@ -9,7 +9,15 @@ from typing import Any
 
 import click
 
-from bot.cli.common import fail, format_options, load, output_format, print_json, run_async
+from bot.cli.common import (
+    database_errors,
+    fail,
+    format_options,
+    load,
+    output_format,
+    print_json,
+    run_async,
+)
 
 UNKNOWN_CONVERSATION = "unknown conversation; mention @Crosswalk there first"
 CHANNEL_HELP = "teams:<conversation id> or slack:<team id>:<channel id>"
@@ -46,7 +54,7 @@ def _by(by: str | None) -> str:
 
 def _run(work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Open the store, run ``work(store)``, close it; database problems exit with one line."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
 
     settings = load()
 
@@ -57,12 +65,8 @@ def _run(work: Callable[[Any], Awaitable[Any]]) -> Any:
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         return run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
 
 
 def _local(instant: datetime | None, zone: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import fail, load, run_async
+from bot.cli.common import database_errors, fail, load, run_async
 
 
 @click.group()
@@ -66,7 +66,7 @@ def delete(org_id: str, yes: bool) -> None:
 
 def _with_store(work: Callable[[Any], Awaitable[Any]]) -> Any:
     """Open the migrated database, run ``work(store)``, close it; one clear line on failure."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
 
     settings = load()
 
@@ -79,12 +79,8 @@ def _with_store(work: Callable[[Any], Awaitable[Any]]) -> Any:
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         migrated, result = run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
     if not migrated:
         fail("the database needs migrating: run `crosswalk db migrate`")
     return result

@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from bot.cli.common import fail, format_options, load, output_format, print_json, run_async
+from bot.cli.common import (
+    database_errors,
+    fail,
+    format_options,
+    load,
+    output_format,
+    print_json,
+    run_async,
+)
 
 
 @click.group()
@@ -21,7 +29,7 @@ def profile() -> None:
 
 def _run(org: str, work: Callable[[Any], Awaitable[Any]], write: bool = False) -> Any:
     """Open the store, run ``work(repo)`` in one transaction, close it."""
-    from bot.store import DatabaseUrlError, Store
+    from bot.store import Store
     from bot.store.interview import interview_repo
 
     settings = load()
@@ -34,12 +42,8 @@ def _run(org: str, work: Callable[[Any], Awaitable[Any]], write: bool = False) -
         finally:
             await store.close()
 
-    try:
+    with database_errors():
         return run_async(run())
-    except DatabaseUrlError as exc:
-        fail(str(exc), 2)
-    except OSError as exc:
-        fail(f"cannot open the database: {exc.strerror or exc}")
 
 
 def _plain(markdown: str) -> str:
