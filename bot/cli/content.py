@@ -30,7 +30,8 @@ def content() -> None:
 def check(today: datetime | None) -> None:
     """Validate every content file; exit 1 on any error (warnings do not fail)."""
     import dialogs.interview.checker
-    import dialogs.plan.check  # noqa: F401  (importing registers the interview and plan checkers)
+    import dialogs.plan.check
+    import dialogs.qa.check  # noqa: F401  (importing registers the interview, plan and Q&A checkers)
     from bot.compose import content_dir
     from dialogs.content import check_content
 
