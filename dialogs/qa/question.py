@@ -21,7 +21,7 @@ class Weights:
     fields: Mapping[str, float] = field(
         default_factory=lambda: {
             "title": 2.0,
-            "questions": 1.5,
+            "questions": 2.0,
             "summary": 1.5,
             "body": 0.6,
             "taxonomy": 1.5,
@@ -192,5 +192,9 @@ def parse_question(
         own=tuple(own),
         intents=tuple(i.name for i in intents),
         routed=tuple(routed),
-        operational=scope.operational(typed_words, words) if scope is not None else False,
+        operational=(
+            scope.operational(typed_words, words, guidance=any(i.name == "start" for i in intents))
+            if scope is not None
+            else False
+        ),
     )

@@ -70,6 +70,9 @@ OPERATIONAL: tuple[str, ...] = (
     "installing",
     "uninstall",
     "reinstall",
+    "upgrade",
+    "upgrading",
+    "latest version",
     "email signature",
     "outlook",
     "onedrive",
@@ -128,6 +131,17 @@ OPERATIONAL: tuple[str, ...] = (
     "i need access",
     "configure",
     "configuring",
+    "how do i write",
+    "how do i migrate",
+    "how do i export",
+    "how do i import",
+    "how do i set up",
+    "how to write",
+    "how to migrate",
+    "how to export",
+    "how to import",
+    "script",
+    "scripts",
     "set up my",
     "add a field",
     "add a new field",
@@ -271,8 +285,13 @@ class Scope:
         self._on_topic = Cues(on_topic, analyzer)
         self._lookup = Cues(lookup, analyzer)
 
-    def operational(self, *texts: Sequence[str]) -> bool:
-        """A lookup of the organisation's data, or a helpdesk cue and nothing about FinOps."""
-        if self._lookup.found(*texts):
+    def operational(self, *texts: Sequence[str], guidance: bool = False) -> bool:
+        """A lookup of the organisation's data, or a helpdesk cue and nothing about FinOps.
+
+        ``guidance`` says the question asks how to begin ("we have no list of our contracts,
+        where do we start?"): it describes the organisation's data rather than asking for it,
+        so a lookup cue does not make it out of scope.
+        """
+        if not guidance and self._lookup.found(*texts):
             return True
         return self._operational.found(*texts) and not self._on_topic.found(*texts)

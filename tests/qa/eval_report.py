@@ -27,10 +27,10 @@ from dialogs.qa.service import Policy, QaService  # noqa: E402
 from tests.qa.evaluation import HALVES, Figures, Run, evaluate, load_eval  # noqa: E402
 
 
-def service(threshold: float | None = None) -> QaService:
+def service(threshold: float | None = None, folder: Path | None = None) -> QaService:
     from bot.settings import Settings
 
-    content = load_content(ROOT / "content")
+    content = load_content(folder or ROOT / "content")
     limit = threshold if threshold is not None else Settings().qa_threshold
     return QaService(QaIndex.build(content), Policy(threshold=limit))
 
@@ -153,8 +153,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--half", choices=HALVES, help="Only this half (default: both).")
+    parser.add_argument("--content", type=Path, help="Another content folder (default: ours).")
     args = parser.parse_args()
-    qa = service(args.threshold)
+    qa = service(args.threshold, args.content)
     halves = load_eval()
     if args.calibrate:
         dev = evaluate(qa, halves["dev"])

@@ -52,14 +52,12 @@ def test_no_eval_question_is_an_article_question(content: ContentStore) -> None:
     assert not copied
 
 
-# The issue's targets. Measured on the test half (threshold 0.4, 2026-11-28, after the intent,
-# scope and own-words work): top-1 0.883, correct abstention 0.952, false abstention 0.036.
-# Top-1 is below target, so it is a strict xfail: the day it passes, the marker must go.
+# The issue's targets. Measured on the test half (threshold 0.4, 2026-11-27, session 2: richer
+# curated questions, intent and scope cues, a recalibration on the enlarged dev half): top-1
+# 0.928 (103 of 111), top-3 0.982, correct abstention 0.952, false abstention 0.018.
 # docs/qa.md has every run's figures.
-SHORT_OF_TARGET = "below the issue's target on the held-out test half; see docs/qa.md"
 
 
-@pytest.mark.xfail(strict=True, reason=SHORT_OF_TARGET)
 def test_top1_topic_accuracy_on_test(test_figures: Figures) -> None:
     assert test_figures.top1 >= 0.90, test_figures.summary()
 
@@ -72,7 +70,6 @@ def test_few_in_scope_questions_are_abstained_on_test(test_figures: Figures) -> 
     assert test_figures.false_abstention <= 0.05, test_figures.summary()
 
 
-def test_no_regression_below_the_measured_figures(test_figures: Figures) -> None:
-    """Floors a little under the figures measured when this was written (top-1 is short)."""
-    assert test_figures.top1 >= 0.87, test_figures.summary()
+def test_top3_holds_near_the_measured_figure(test_figures: Figures) -> None:
+    """A floor a little under the top-3 measured when this was written (0.982)."""
     assert test_figures.top3 >= 0.95, test_figures.summary()

@@ -34,6 +34,9 @@ def test_cues_match_whole_words_and_gaps() -> None:
         ("what is GreenOps", {"define"}),
         ("what data do we give the TBM team", {"data"}),
         ("which KPIs for security", {"measure"}),
+        ("how does finops tie in with IT financial management", {"relate"}),
+        ("kicking off finops with the SAM team", {"start"}),
+        ("any tips on getting going with ITAM", {"start"}),
         ("whats the weather", set()),
     ],
 )
@@ -88,6 +91,8 @@ def test_intent_picks_the_article_within_a_discipline(
         "how do I install the Flexera agent on my laptop",
         "how much did we spend on Azure in March",
         "who is our AWS account manager",
+        "how do I write a glide script in ServiceNow",
+        "how do I migrate our Jira tickets to ServiceNow",
     ],
 )
 def test_helpdesk_requests_and_data_lookups_are_abstained(
@@ -115,3 +120,11 @@ def test_scope_cues_are_matched_as_typed_and_as_corrected() -> None:
     scope = Scope(analyzer)
     assert scope.operational(analyzer.words("reset my password"), ["rest", "my", "password"])
     assert not scope.operational(analyzer.words("reset the cost allocation"))
+
+
+def test_a_lookup_cue_in_a_question_about_where_to_start_is_in_scope(index: QaIndex) -> None:
+    """It describes the organisation's data ("no list of our contracts") rather than asking
+    for it; the same words without the request for guidance stay a lookup."""
+    asks = index.parse("we have no list of our cloud contracts, where do we start with procurement")
+    assert not asks.operational and "start" in asks.intents
+    assert index.parse("give me a list of our cloud contracts").operational
