@@ -1,4 +1,9 @@
-"""Core messages → Slack Block Kit, built with ``slack_sdk.models`` (which checks field limits).
+"""Core messages → Slack Block Kit, as the plain dicts ``slack_sdk.models`` would produce.
+
+Messages are built directly as JSON-ready dicts: key for key, and in the same key order, what
+``slack_sdk.models``' ``to_dict()`` returns for the same blocks, with the same field-limit checks
+(``SlackObjectFormationError``). The validating model classes cost about a millisecond per
+answer on the hot path; the rare select and checkbox pickers and the form modal still use them.
 
 Text goes into ``rich_text`` blocks, where a user run is a literal ``text`` element: it cannot
 mention, link or format. Headers, buttons, options and inputs take ``plain_text``, which Slack
@@ -15,30 +20,24 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
+from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     CheckboxesElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
     InputBlock,
     Option,
     PlainTextInputElement,
     PlainTextObject,
-    RichTextBlock,
-    RichTextElement,
-    RichTextElementParts,
-    RichTextListElement,
-    RichTextSectionElement,
     StaticMultiSelectElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from dialogs.markdown import Block as MarkdownBlock
 from dialogs.markdown import ListBlock, Paragraph, Run, parse, runs, safe_url
 from dialogs.messages import Action, Card, Choices, Fact, Form, Link, Outbound, Text, Token
 from dialogs.text import plain, strip_markdown, truncate
@@ -63,6 +62,11 @@ BUTTON_MAX = 75
 OPTION_MAX = 75
 TITLE_MAX = 24
 FALLBACK_MAX = 3000
+ACTION_ID_MAX = 255  # slack_sdk's limits for buttons
+BUTTON_VALUE_MAX = 2000
+# json.dumps(…, ensure_ascii=False, separators=(",", ":")) without building an encoder each call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+CACHED = 512  # parsed strings kept per cache: answers come from a fixed body of content
 _STYLES = {"primary": "primary", "danger": "danger"}
 
 
@@ -71,24 +75,22 @@ _STYLES = {"primary": "primary", "danger": "danger"}
 
 def render(message: Outbound) -> JSON:
     """``chat.postMessage`` arguments: ``text`` (escaped fallback) and ``blocks``."""
-    blocks: list[Block]
+    blocks: list[JSON]
     if isinstance(message, Text):
         blocks = _rich_blocks(message.markdown)
     elif isinstance(message, Choices):
         blocks = [*_rich_blocks(message.prompt), *_choices(message)]
     elif isinstance(message, Form):
-        button = ButtonElement(
-            text="Open form", action_id=FORM, value=_value(message.token), style="primary"
-        )
-        blocks = [*_bold_line(message.title), ActionsBlock(elements=[button])]
+        button = _button("Open form", FORM, _value(message.token), "primary")
+        blocks = [*_bold_line(message.title), _actions_block([button])]
     else:
         blocks = [*_card(message), *_actions(message.actions)]
-    return _message(message.fallback_text(), blocks)
+    return _message(_fallback(message), blocks)
 
 
 def answered(message: Outbound, answer_label: str) -> JSON:
     """``chat.update`` arguments: the prompt and "✓ answer", no interactive elements."""
-    blocks: list[Block]
+    blocks: list[JSON]
     if isinstance(message, Text):
         blocks = _rich_blocks(message.markdown)
     elif isinstance(message, Choices):
@@ -97,11 +99,9 @@ def answered(message: Outbound, answer_label: str) -> JSON:
         blocks = _bold_line(message.title)
     else:
         blocks = _card(message)
-    check = RichTextSectionElement(
-        elements=[_text("✓ ", bold=True), _text(plain(answer_label), bold=True)]
-    )
-    blocks.append(RichTextBlock(elements=[check]))
-    return _message(f"{message.fallback_text()}\n✓ {plain(answer_label)}", blocks)
+    check = _section([_text("✓ ", bold=True), _text(plain(answer_label), bold=True)])
+    blocks.append(_rich_block([check]))
+    return _message(f"{_fallback(message)}\n✓ {plain(answer_label)}", blocks)
 
 
 def modal(form: Form) -> JSON:
@@ -110,7 +110,7 @@ def modal(form: Form) -> JSON:
     if len(set(names)) != len(names):
         raise ValueError(f"form field names must be unique: {names}")
     title = " ".join(strip_markdown(form.title, show_urls=False).split()) or "Form"
-    blocks: list[Block] = []
+    blocks: list[Block | JSON] = []  # View parses the dicts back into blocks
     if len(title) > TITLE_MAX:
         blocks += _bold_line(form.title)
     for f in form.fields:
@@ -193,11 +193,17 @@ def split(
     Sizes are measured as compact JSON; a single block larger than ``limit_chars`` gets a group
     of its own.
     """
+    if not blocks:
+        return []
+    if len(blocks) <= limit_blocks:  # usually all fit: one encoding instead of one per block
+        joined = len(_COMPACT.encode(list(blocks))) - len(blocks) - 1  # less "[", "]" and commas
+        if joined <= limit_chars:
+            return [list(blocks)]
     groups: list[list[JSON]] = []
     current: list[JSON] = []
     size = 0
     for block in blocks:
-        length = len(json.dumps(block, ensure_ascii=False, separators=(",", ":")))
+        length = len(_COMPACT.encode(block))
         if current and (len(current) >= limit_blocks or size + length > limit_chars):
             groups.append(current)
             current, size = [], 0
@@ -214,25 +220,85 @@ def escape(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- message parts
+#
+# Each builder returns what the matching ``slack_sdk.models`` object's ``to_dict()`` returns:
+# keys in sorted order, ``None`` and empty values left out (rich text sections and lists keep an
+# empty ``elements``), a text style's keys in ``TextStyle`` order, and ``emoji: true`` on text
+# given to a button as a plain string.
 
 
-def _message(fallback: str, blocks: Sequence[Block]) -> JSON:
-    return {
-        "text": truncate(escape(fallback), FALLBACK_MAX),
-        "blocks": [b.to_dict() for b in blocks],
-    }
+def _message(fallback: str, blocks: list[JSON]) -> JSON:
+    return {"text": truncate(escape(fallback), FALLBACK_MAX), "blocks": blocks}
 
 
-def _card(card: Card) -> list[Block]:
-    title = " ".join(strip_markdown(card.title, show_urls=False).split())
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=truncate(title, HEADER_MAX)))]
+def _plain_text(text: str, *, emoji: bool = False) -> JSON:
+    """``PlainTextObject(text=…)`` (``emoji`` as ``PlainTextObject.from_str`` sets it)."""
+    out: JSON = {"emoji": True} if emoji else {}
+    if text:
+        out["text"] = text
+    out["type"] = "plain_text"
+    return out
+
+
+def _header(text: str) -> JSON:
+    if len(text) > HEADER_MAX:
+        raise SlackObjectFormationError(f"text attribute cannot exceed {HEADER_MAX} characters")
+    return {"text": _plain_text(text), "type": "header"}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> JSON:
+    """``ButtonElement(text=…, action_id=…, value=…, style=…)`` with its limits checked."""
+    if len(action_id) > ACTION_ID_MAX:
+        raise SlackObjectFormationError(
+            f"action_id attribute cannot exceed {ACTION_ID_MAX} characters"
+        )
+    if len(text) > BUTTON_MAX:
+        raise SlackObjectFormationError(f"text attribute cannot exceed {BUTTON_MAX} characters")
+    if len(value) > BUTTON_VALUE_MAX:
+        raise SlackObjectFormationError(
+            f"value attribute cannot exceed {BUTTON_VALUE_MAX} characters"
+        )
+    out: JSON = {"action_id": action_id} if action_id else {}
+    if style is not None:
+        if style not in _STYLES:
+            raise SlackObjectFormationError(
+                "style attribute must be one of the following values: danger, primary"
+            )
+        out["style"] = style
+    if text:  # slack_sdk leaves the text out when it is empty
+        out["text"] = _plain_text(text, emoji=True)
+    out["type"] = "button"
+    if value:
+        out["value"] = value
+    return out
+
+
+def _actions_block(elements: list[JSON]) -> JSON:
+    if len(elements) > ACTIONS_PER_BLOCK:
+        raise SlackObjectFormationError(
+            f"elements attribute cannot exceed {ACTIONS_PER_BLOCK} elements"
+        )
+    return {"elements": elements, "type": "actions"} if elements else {"type": "actions"}
+
+
+def _rich_block(elements: list[JSON]) -> JSON:
+    return {"elements": elements, "type": "rich_text"} if elements else {"type": "rich_text"}
+
+
+def _section(elements: list[JSON]) -> JSON:
+    return {"elements": elements, "type": "rich_text_section"}
+
+
+def _card(card: Card) -> list[JSON]:
+    title = " ".join(_stripped(card.title).split())
+    blocks: list[JSON] = [_header(truncate(title, HEADER_MAX))]
     if card.subtitle:
-        subtitle = strip_markdown(card.subtitle, show_urls=False)
-        blocks.append(ContextBlock(elements=[PlainTextObject(text=truncate(subtitle, 2000))]))
+        subtitle = _stripped(card.subtitle)
+        blocks.append({"elements": [_plain_text(truncate(subtitle, 2000))], "type": "context"})
     blocks += _rich_blocks(card.body)
     blocks += _facts(card.facts)
     for section in card.sections:
-        blocks.append(DividerBlock())
+        blocks.append({"type": "divider"})
         blocks += _bold_line(section.title)
         blocks += _rich_blocks(section.body)
         blocks += _facts(section.facts)
@@ -240,22 +306,23 @@ def _card(card: Card) -> list[Block]:
     return blocks
 
 
-def _choices(message: Choices) -> list[Block]:
+def _choices(message: Choices) -> list[JSON]:
     options = message.options
     if not message.multi and len(options) <= BUTTONS_MAX:
-        blocks: list[Block] = []
+        blocks: list[JSON] = []
         if any(o.description for o in options):
-            blocks.append(RichTextBlock(elements=[_descriptions(options)]))
+            blocks.append(_rich_block([_descriptions(options)]))
         buttons = [
-            ButtonElement(
-                text=truncate(plain(o.label), BUTTON_MAX),
-                action_id=f"{PRESS}{i}",
-                value=_value(message.token, o.value),
-                style="primary" if o.value in message.selected else None,
+            _button(
+                truncate(plain(o.label), BUTTON_MAX),
+                f"{PRESS}{i}",
+                _value(message.token, o.value),
+                "primary" if o.value in message.selected else None,
             )
             for i, o in enumerate(options)
         ]
-        return [*blocks, ActionsBlock(elements=buttons)]
+        return [*blocks, _actions_block(buttons)]
+    # the pickers are rare: built with slack_sdk's models, which check the option limits
     slack_options = [_option(o.value, o.label, o.description) for o in options]
     chosen = [
         so for so, o in zip(slack_options, options, strict=True) if o.value in message.selected
@@ -279,13 +346,10 @@ def _choices(message: Choices) -> list[Block]:
             options=slack_options,
             initial_options=chosen or None,
         )
-    submit = ButtonElement(
-        text=truncate(plain(message.submit_label), BUTTON_MAX),
-        action_id=NEXT,
-        value=_value(message.token),
-        style="primary",
+    submit = _button(
+        truncate(plain(message.submit_label), BUTTON_MAX), NEXT, _value(message.token), "primary"
     )
-    return [ActionsBlock(elements=[picker]), ActionsBlock(elements=[submit])]
+    return [ActionsBlock(elements=[picker]).to_dict(), _actions_block([submit])]
 
 
 def _option(value: str, label: str, description: str) -> Option:
@@ -298,114 +362,177 @@ def _option(value: str, label: str, description: str) -> Option:
     )
 
 
-def _descriptions(options: Iterable[Any]) -> RichTextListElement:
+def _descriptions(options: Iterable[Any]) -> JSON:
     items = [
-        RichTextSectionElement(
-            elements=[
-                _text(plain(o.label), bold=True),
-                *([_text(" — " + plain(o.description))] if o.description else []),
-            ]
-        )
+        _section([
+            _text(plain(o.label), bold=True),
+            *([_text(" — " + plain(o.description))] if o.description else []),
+        ])
         for o in options
     ]
-    return RichTextListElement(style="bullet", elements=items)
+    return {"elements": items, "style": "bullet", "type": "rich_text_list"}
 
 
-def _actions(actions: Sequence[Action]) -> list[Block]:
+def _actions(actions: Sequence[Action]) -> list[JSON]:
     buttons = [
-        ButtonElement(
-            text=truncate(plain(a.label), BUTTON_MAX),
-            action_id=f"{ACTION}{i}",
-            value=_value(a.token, a.value),
-            style=_STYLES.get(a.style),
+        _button(
+            truncate(plain(a.label), BUTTON_MAX),
+            f"{ACTION}{i}",
+            _value(a.token, a.value),
+            _STYLES.get(a.style),
         )
         for i, a in enumerate(actions)
     ]
     return [
-        ActionsBlock(elements=buttons[i : i + ACTIONS_PER_BLOCK])
+        _actions_block(buttons[i : i + ACTIONS_PER_BLOCK])
         for i in range(0, len(buttons), ACTIONS_PER_BLOCK)
     ]
 
 
-def _facts(facts: Sequence[Fact]) -> list[Block]:
+def _facts(facts: Sequence[Fact]) -> list[JSON]:
     """Facts as "label: value" lines in one rich_text section (user text stays literal)."""
     if not facts:
         return []
-    parts: list[RichTextElement] = []
+    parts: list[JSON] = []
     for i, f in enumerate(facts):
         if i:
             parts.append(_text("\n"))
         parts.append(_text(f"{plain(f.label)}: ", bold=True))
-        parts += [_part(r) for r in runs(f.value)]
-    return [RichTextBlock(elements=[RichTextSectionElement(elements=parts)])]
+        parts += [_part(r) for r in _runs(f.value)]
+    return [_rich_block([_section(parts)])]
 
 
-def _links(links: Sequence[Link]) -> list[Block]:
+def _links(links: Sequence[Link]) -> list[JSON]:
     if not links:
         return []
-    parts: list[RichTextElement] = []
+    parts: list[JSON] = []
     for i, link in enumerate(links):
         if i:
             parts.append(_text("\n"))
         title = plain(link.title) or link.url
         if safe_url(link.url):
-            parts.append(RichTextElementParts.Link(url=link.url, text=title))
+            parts.append(_link(link.url, title, None))
         else:
             parts.append(_text(f"{title}: {link.url}"))
-    return [RichTextBlock(elements=[RichTextSectionElement(elements=parts)])]
+    return [_rich_block([_section(parts)])]
 
 
 # --------------------------------------------------------------------------- rich text
 
 
-def _rich_blocks(markdown: str) -> list[Block]:
+def _rich_blocks(markdown: str) -> list[JSON]:
     elements = list(_rich_elements(markdown))
-    return [RichTextBlock(elements=elements)] if elements else []
+    return [_rich_block(elements)] if elements else []
 
 
-def _rich_elements(markdown: str) -> Iterator[RichTextElement]:
-    blocks = parse(markdown)
+def _rich_elements(markdown: str) -> Iterator[JSON]:
+    blocks = _parsed(markdown)
     for i, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             parts = [_part(r) for r in block.runs]
             if i + 1 < len(blocks) and isinstance(blocks[i + 1], Paragraph):
                 parts.append(_text("\n"))
-            yield RichTextSectionElement(elements=parts)
+            yield _section(parts)
         else:
             yield _list(block)
 
 
-def _list(block: ListBlock) -> RichTextListElement:
-    items = [RichTextSectionElement(elements=[_part(r) for r in item]) for item in block.items]
-    offset = block.start - 1 if block.ordered and block.start > 1 else None
-    return RichTextListElement(
-        style="ordered" if block.ordered else "bullet", elements=items, offset=offset
-    )
+def _list(block: ListBlock) -> JSON:
+    items = [_section([_part(r) for r in item]) for item in block.items]
+    out: JSON = {"elements": items}
+    if block.ordered and block.start > 1:
+        out["offset"] = block.start - 1
+    out["style"] = "ordered" if block.ordered else "bullet"
+    out["type"] = "rich_text_list"
+    return out
 
 
-def _part(run: Run) -> RichTextElement:
+def _part(run: Run) -> JSON:
     if run.url:
-        return RichTextElementParts.Link(url=run.url, text=run.text, style=_style(run))
-    return RichTextElementParts.Text(text=run.text, style=_style(run))
+        return _link(run.url, run.text, _style(run))
+    return _styled_text(run.text, _style(run))
 
 
-def _style(run: Run) -> RichTextElementParts.TextStyle | None:
+def _style(run: Run) -> JSON | None:
+    """``TextStyle(bold=…, italic=…, code=…).to_dict()``: its own key order, not sorted."""
     if not (run.bold or run.italic or run.code):
         return None
-    return RichTextElementParts.TextStyle(
-        bold=run.bold or None, italic=run.italic or None, code=run.code or None
-    )
+    style: JSON = {}
+    if run.bold:
+        style["bold"] = True
+    if run.italic:
+        style["italic"] = True
+    if run.code:
+        style["code"] = True
+    return style
 
 
-def _text(text: str, *, bold: bool = False) -> RichTextElementParts.Text:
-    style = RichTextElementParts.TextStyle(bold=True) if bold else None
-    return RichTextElementParts.Text(text=text, style=style)
+def _styled_text(text: str, style: JSON | None) -> JSON:
+    out: JSON = {"style": style} if style is not None else {}
+    if text:
+        out["text"] = text
+    out["type"] = "text"
+    return out
 
 
-def _bold_line(markdown: str) -> list[Block]:
+def _link(url: str, text: str, style: JSON | None) -> JSON:
+    out: JSON = {"style": style} if style is not None else {}
+    if text:
+        out["text"] = text
+    out["type"] = "link"
+    if url:
+        out["url"] = url
+    return out
+
+
+def _text(text: str, *, bold: bool = False) -> JSON:
+    return _styled_text(text, {"bold": True} if bold else None)
+
+
+def _bold_line(markdown: str) -> list[JSON]:
     """A title: one bold line of our Markdown."""
-    parts = [_part(replace(r, bold=True)) for r in runs(markdown)]
-    return [RichTextBlock(elements=[RichTextSectionElement(elements=parts)])] if parts else []
+    parts = [_part(r) for r in _bold_runs(markdown)]
+    return [_rich_block([_section(parts)])] if parts else []
+
+
+# --------------------------------------------------------------------------- cached parsing
+#
+# The same answers are rendered again and again, so the pure, immutable results of parsing our
+# Markdown are kept (least recently used first out); the dicts are built fresh every time.
+
+
+@lru_cache(maxsize=CACHED)
+def _parsed(markdown: str) -> tuple[MarkdownBlock, ...]:
+    return parse(markdown)
+
+
+@lru_cache(maxsize=CACHED)
+def _runs(markdown: str) -> tuple[Run, ...]:
+    return runs(markdown)
+
+
+@lru_cache(maxsize=CACHED)
+def _bold_runs(markdown: str) -> tuple[Run, ...]:
+    return tuple(replace(r, bold=True) for r in runs(markdown))
+
+
+@lru_cache(maxsize=CACHED)
+def _stripped(markdown: str) -> str:
+    return strip_markdown(markdown, show_urls=False)
+
+
+@lru_cache(maxsize=CACHED)
+def _cached_fallback(message: Outbound) -> str:
+    return message.fallback_text()
+
+
+def _fallback(message: Outbound) -> str:
+    """``message.fallback_text()``, kept for messages that can be hashed (frozen dataclasses)."""
+    try:
+        hash(message)
+    except TypeError:
+        return message.fallback_text()
+    return _cached_fallback(message)
 
 
 # --------------------------------------------------------------------------- payloads
@@ -413,7 +540,7 @@ def _bold_line(markdown: str) -> list[Block]:
 
 def _value(token: Token, value: str | None = None) -> str:
     data = {"token": token.encode()} if value is None else {"token": token.encode(), "value": value}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(data)
 
 
 def _decode_value(raw: object) -> tuple[Token, tuple[str, ...]] | None:

@@ -45,6 +45,7 @@ FORM_GONE = "That form is no longer available. Ask again and I'll send a fresh o
 FORM_SLOW = "Slack did not let me open the form in time. Please press the button again."
 # commands that need Crosswalk in the channel before they can do anything there
 NEEDS_MEMBERSHIP = ("subscribe", "post plan")
+CHAT_EVENT_TYPES = ("message", "app_mention")  # the Bolt event types nearly every request has
 
 
 def workspace(context: AsyncBoltContext) -> Workspace:
@@ -110,7 +111,11 @@ class SlackListeners:
         assert set(self.events) == set(EVENTS), "events.EVENTS and the listeners disagree"
 
     def register(self, bolt: AsyncApp) -> None:
-        for event_type in bolt_event_types():
+        # Bolt tries its listeners in registration order and each event type matches only its
+        # own, so the chat events go first: a DM then costs one matcher call, not seven
+        types = bolt_event_types()
+        first = [t for t in CHAT_EVENT_TYPES if t in types]
+        for event_type in [*first, *(t for t in types if t not in first)]:
             bolt.event(event_type)(self.on_event)
         bolt.command(re.compile(r"^/"))(self.on_command)
         bolt.action(re.compile(r".*"))(self.on_action)
