@@ -85,7 +85,7 @@ def render(message: Outbound) -> JSON:
         blocks = [*_bold_line(message.title), _actions_block([button])]
     else:
         blocks = [*_card(message), *_actions(message.actions)]
-    return _message(_fallback(message), blocks)
+    return _message(message.fallback_text(), blocks)
 
 
 def answered(message: Outbound, answer_label: str) -> JSON:
@@ -101,7 +101,7 @@ def answered(message: Outbound, answer_label: str) -> JSON:
         blocks = _card(message)
     check = _section([_text("✓ ", bold=True), _text(plain(answer_label), bold=True)])
     blocks.append(_rich_block([check]))
-    return _message(f"{_fallback(message)}\n✓ {plain(answer_label)}", blocks)
+    return _message(f"{message.fallback_text()}\n✓ {plain(answer_label)}", blocks)
 
 
 def modal(form: Form) -> JSON:
@@ -521,18 +521,6 @@ def _stripped(markdown: str) -> str:
     return strip_markdown(markdown, show_urls=False)
 
 
-@lru_cache(maxsize=CACHED)
-def _cached_fallback(message: Outbound) -> str:
-    return message.fallback_text()
-
-
-def _fallback(message: Outbound) -> str:
-    """``message.fallback_text()``, kept for messages that can be hashed (frozen dataclasses)."""
-    try:
-        hash(message)
-    except TypeError:
-        return message.fallback_text()
-    return _cached_fallback(message)
 
 
 # --------------------------------------------------------------------------- payloads

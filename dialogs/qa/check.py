@@ -29,8 +29,7 @@ def check_term_topics(ctx: CheckContext) -> list[Diagnostic]:
     texts: dict[str, list[str]] = {}
     for article in ctx.articles.values():
         text = spelled("\n".join((article.title, article.summary, article.body)))
-        for topic in article.topics[:1]:
-            texts.setdefault(topic, []).append(text)
+        texts.setdefault(article.primary_topic, []).append(text)
     where = ctx.path(ctx.root / TAXONOMY_FILE)
     found: list[Diagnostic] = []
     for i, term in enumerate(tax.terms):
